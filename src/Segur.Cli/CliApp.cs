@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Segur.Cli.Commands;
+
+namespace Segur.Cli;
+
+/// <summary>Builds the <c>segur</c> command tree. Each package adds its commands in <c>Commands/</c>.</summary>
+internal static class CliApp
+{
+    /// <summary>The global <c>--json</c> option: machine-readable output.</summary>
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Write machine-readable JSON instead of text.",
+        Recursive = true,
+    };
+
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("segur: diagnostics and tools for the Segur SDK (cards, INS, Pro Santé Connect, DMP queue, simulators).");
+        root.Options.Add(Json);
+        root.Subcommands.Add(DoctorCommand.Create(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var context = new CliContext(output, error);
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SegurException ex)
+        {
+            await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Segur.Cli.Tests;
+
+public class DoctorCommandTests
+{
+    [Fact]
+    public async Task Doctor_Json_PrintsValidJsonWithChecks()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CliApp.RunAsync(["doctor", "--json"], output, error);
+        using var json = JsonDocument.Parse(output.ToString());
+        Assert.Equal(exit == 0, json.RootElement.GetProperty("ok").GetBoolean());
+        var names = json.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+        Assert.Contains("runtime", names);
+        Assert.Contains("pcsc", names);
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersion()
+    {
+        var output = new StringWriter();
+        var exit = await CliApp.RunAsync(["--version"], output, new StringWriter());
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task UnknownCommand_ExitsNonZero()
+    {
+        var error = new StringWriter();
+        var exit = await CliApp.RunAsync(["no-such-command"], new StringWriter(), error);
+        Assert.NotEqual(0, exit);
+    }
+}
