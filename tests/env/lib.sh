@@ -13,9 +13,9 @@ segur_apt_install() {
     if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else echo "need root to install: ${missing[*]}" >&2; return 1; fi
   fi
   if [ ! -f "$segur_apt_updated_marker" ]; then
-    ${SUDO:-} apt-get update -qq >/dev/null && touch "$segur_apt_updated_marker"
+    ${SUDO:-} apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null && touch "$segur_apt_updated_marker"
   fi
-  DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # Records a variable for the tests: segur_env NAME VALUE

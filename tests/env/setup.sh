@@ -7,6 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 state="$here/.state"
 mkdir -p "$state"
 : > "$state/env"
+rm -f "$state/.apt-updated"
 export SEGUR_ENV_STATE="$state" SEGUR_ENV_FILE="$state/env"
 # shellcheck source=lib.sh
 . "$here/lib.sh"
