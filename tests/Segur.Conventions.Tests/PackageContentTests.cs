@@ -51,7 +51,7 @@ public class PackageContentTests
         using var zip = ZipFile.OpenRead(package);
         var settings = zip.Entries.SingleOrDefault(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal));
         Assert.NotNull(settings);
-        Assert.Contains("CommandName=\"segur\"", new StreamReader(settings!.Open()).ReadToEnd());
+        Assert.Contains("Command Name=\"segur\"", new StreamReader(settings!.Open()).ReadToEnd());
         Assert.Contains(zip.Entries, e => e.FullName == "README.md");
     }
 
