@@ -109,6 +109,11 @@ public sealed class SoapRequest
     /// <see cref="MessageId"/> is always refused. <value>Default: <see langword="false"/>.</value></summary>
     public bool RequireRelatesTo { get; init; }
 
+    /// <summary>Maps the service's faults for this request (the INSi or DMP client sets its own), so any
+    /// <see cref="ISoapTransport"/> applies it. <value>Default: <see langword="null"/>: the transport's
+    /// <see cref="HttpSoapTransportOptions.FaultMapper"/>, then <see cref="SoapFault.ToException"/>.</value></summary>
+    public ISoapFaultMapper? FaultMapper { get; init; }
+
     /// <summary>Whether the request is sent as MTOM. <value>Default: <see langword="null"/>, meaning MTOM exactly when
     /// <see cref="Attachments"/> is not empty.</value></summary>
     public bool? UseMtom { get; init; }
@@ -132,49 +137,22 @@ public sealed class SoapRequest
             return;
         }
 
-        const string soap = "soap";
-        writer.WriteStartElement(soap, "Envelope", SoapNamespaces.Soap12);
+        var addressing = new List<KeyValuePair<string, string>>();
         if (WriteAddressing)
         {
-            writer.WriteAttributeString("xmlns", "wsa", null, SoapNamespaces.Addressing);
-        }
-
-        if (WriteAddressing || Headers.Count > 0)
-        {
-            writer.WriteStartElement(soap, "Header", SoapNamespaces.Soap12);
-            if (WriteAddressing)
+            addressing.Add(new("Action", Action));
+            if (MessageId is not null)
             {
-                writer.WriteElementString("wsa", "Action", SoapNamespaces.Addressing, Action);
-                if (MessageId is not null)
-                {
-                    writer.WriteElementString("wsa", "MessageID", SoapNamespaces.Addressing, MessageId);
-                }
-
-                if (To is not null)
-                {
-                    writer.WriteElementString("wsa", "To", SoapNamespaces.Addressing, To.AbsoluteUri);
-                }
-
-                if (ReplyTo is not null)
-                {
-                    writer.WriteStartElement("wsa", "ReplyTo", SoapNamespaces.Addressing);
-                    writer.WriteElementString("wsa", "Address", SoapNamespaces.Addressing, ReplyTo);
-                    writer.WriteEndElement();
-                }
+                addressing.Add(new("MessageID", MessageId));
             }
 
-            foreach (var header in Headers)
+            if (To is not null)
             {
-                header.WriteTo(writer, soap);
+                addressing.Add(new("To", To.AbsoluteUri));
             }
-
-            writer.WriteEndElement();
         }
 
-        writer.WriteStartElement(soap, "Body", SoapNamespaces.Soap12);
-        _writeBody!(writer);
-        writer.WriteEndElement();
-        writer.WriteEndElement();
+        SoapEnvelopeWriter.Write(writer, addressing, WriteAddressing ? ReplyTo : null, Headers, _writeBody!);
     }
 
     /// <summary>Serialises the envelope to UTF-8 bytes (with an XML declaration).</summary>

@@ -35,12 +35,12 @@ public sealed class HttpSoapTransportKestrelTests : IAsyncLifetime
             context.Response.ContentType = MtomWriter.GetContentType(boundary);
             await using var content = new NonSeekable(document.OpenRead());
             using var back = new MtomAttachment("back@server", "application/pdf", content, leaveOpen: true);
-            await MtomWriter.WriteAsync(context.Response.Body, boundary, w => new SoapRequest(new Uri("http://client/"), "urn:reply", b =>
+            await MtomWriter.WriteAsync(context.Response.Body, boundary, w => SoapEnvelopeWriter.WriteResponse(w, b =>
             {
                 b.WriteStartElement("Document", Xds);
                 back.WriteXopInclude(b);
                 b.WriteEndElement();
-            }) { WriteAddressing = false }.WriteEnvelope(w), [back], cancellationToken: context.RequestAborted);
+            }, relatesTo: envelope.Addressing.MessageId), [back], cancellationToken: context.RequestAborted);
         });
         _app.MapPost("/busy", (HttpContext context) =>
         {
@@ -72,7 +72,7 @@ public sealed class HttpSoapTransportKestrelTests : IAsyncLifetime
             w.WriteStartElement("Document", Xds);
             attachment.WriteXopInclude(w);
             w.WriteEndElement();
-        }) { WriteAddressing = false };
+        }) { RequireRelatesTo = true };
         request.Attachments.Add(attachment);
         using var http = new HttpClient();
         var transport = new HttpSoapTransport(http, new HttpSoapTransportOptions { Mtom = new MtomReaderOptions { MemoryThreshold = 256 * 1024 } });

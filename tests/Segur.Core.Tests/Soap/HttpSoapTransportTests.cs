@@ -5,9 +5,11 @@ using System.Security.Authentication;
 using System.Text;
 using System.Xml;
 using Microsoft.Extensions.Logging;
+using Moq;
 using Segur.Diagnostics;
 using Segur.Soap;
 using Segur.Testing;
+using Segur.Xml;
 
 namespace Segur.Core.Tests.Soap;
 
@@ -312,16 +314,12 @@ public class HttpSoapTransportTests
             var boundary = MtomWriter.NewBoundary();
             var output = new MemoryStream();
             using var back = new MtomAttachment("back@server", "application/pdf", echoed.OpenRead());
-            await MtomWriter.WriteAsync(output, boundary, w =>
+            await MtomWriter.WriteAsync(output, boundary, w => SoapEnvelopeWriter.WriteResponse(w, b =>
             {
-                var reply = new SoapRequest(new Uri("https://client.test/"), "urn:reply", b =>
-                {
-                    b.WriteStartElement("Document", "urn:ihe:iti:xds-b:2007");
-                    back.WriteXopInclude(b);
-                    b.WriteEndElement();
-                }) { WriteAddressing = false };
-                reply.WriteEnvelope(w);
-            }, [back], cancellationToken: ct);
+                b.WriteStartElement("Document", "urn:ihe:iti:xds-b:2007");
+                back.WriteXopInclude(b);
+                b.WriteEndElement();
+            }, "urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-bResponse", envelope.Addressing.MessageId), [back], cancellationToken: ct);
             var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(output.ToArray()) };
             response.Content.Headers.TryAddWithoutValidation("Content-Type", MtomWriter.GetContentType(boundary));
             return response;
@@ -420,6 +418,57 @@ public class HttpSoapTransportTests
         Assert.Contains("MaxEnvelopeSize", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MaxParts", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MaxPartSize", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_RequestFaultMapper_WinsOverTheTransportMapper()
+    {
+        var fault = SoapTestData.Fault12("env:Receiver", "siram:siram_40", "<siram:Erreur severite=\"fatale\" code=\"desir_1020\">x</siram:Erreur>");
+        var transportMapper = new InsiLikeMapper();
+        var requestMapper = new Mock<ISoapFaultMapper>();
+        requestMapper.Setup(m => m.Map(It.IsAny<SoapFault>(), It.IsAny<SoapRequest>()))
+            .Returns((SoapFault f, SoapRequest _) => new SegurServiceException("SGR-4999", "DMP mapped", rawFault: f.RawXml));
+        var transport = Transport(new FakeHandler((_, _) => Task.FromResult(Respond(HttpStatusCode.InternalServerError, fault, SoapType))),
+            new HttpSoapTransportOptions { FaultMapper = transportMapper });
+        var request = new SoapRequest(SoapTestData.Endpoint, "urn:op", _ => { }) { FaultMapper = requestMapper.Object };
+
+        var ex = await Assert.ThrowsAsync<SegurServiceException>(() => transport.SendAsync(request));
+
+        Assert.Equal("SGR-4999", ex.ErrorCode);
+        Assert.Null(transportMapper.LastRequest);
+    }
+
+    [Fact]
+    public async Task SendAsync_FaultWrittenBySoapEnvelopeWriter_IsMappedWithItsDetail()
+    {
+        var request = SoapTestData.InsiTraitsRequest();
+        var transport = Transport(new FakeHandler(async (http, ct) =>
+        {
+            var received = SoapEnvelope.Parse(await http.Content!.ReadAsStringAsync(ct));
+            var body = new MemoryStream();
+            using (var w = XmlWriter.Create(body))
+            {
+                SoapEnvelopeWriter.WriteFault(w, new XmlQualifiedName("Sender", SoapNamespaces.Soap12), "Logiciel non autorise",
+                    [new XmlQualifiedName("siram_100", "urn:siram")], d =>
+                    {
+                        d.WriteStartElement("siram", "Erreur", "urn:siram");
+                        d.WriteAttributeString("severite", "erreur");
+                        d.WriteAttributeString("code", "desir_550");
+                        d.WriteString("IDAM inconnu");
+                        d.WriteEndElement();
+                    }, relatesTo: received.Addressing.MessageId);
+            }
+
+            return Respond(HttpStatusCode.InternalServerError, Encoding.UTF8.GetString(body.ToArray()), SoapType);
+        }));
+
+        var ex = await Assert.ThrowsAsync<SegurServiceException>(() => transport.SendAsync(request));
+
+        Assert.Equal(CoreErrorCodes.SoapSenderFault, ex.ErrorCode);
+        Assert.Equal("siram_100", ex.ServiceCode);
+        var raw = SafeXml.LoadDocument(ex.RawFault!);
+        Assert.Equal("desir_550", ((XmlElement)raw.GetElementsByTagName("Erreur", "urn:siram")[0]!).GetAttribute("code"));
+        Assert.Contains("Logiciel non autorise", ex.RawFault, StringComparison.Ordinal);
     }
 
     private sealed class InsiLikeMapper : ISoapFaultMapper
