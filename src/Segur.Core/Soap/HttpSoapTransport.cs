@@ -31,7 +31,7 @@ public sealed class HttpSoapTransportOptions : SegurClientOptions
 /// ways, fault mapping, WS-Addressing checks, logging and tracing.
 /// </summary>
 /// <remarks>
-/// <para>The <see cref="HttpClient"/> is not disposed: its owner (usually <c>IHttpClientFactory</c>) configures TLS,
+/// <para>Thread-safe; one instance can serve every call. The <see cref="HttpClient"/> is not disposed: its owner (usually <c>IHttpClientFactory</c>) configures TLS,
 /// client certificates and <see cref="HttpClient.Timeout"/>. Request attachments are not disposed either.</para>
 /// <para>Errors: HTTP 5xx, 408, 429, time-outs and connection failures → transient <see cref="SegurTransportException"/>
 /// (<c>SGR-1504</c>, <c>SGR-1502</c>, <c>SGR-1501</c>) with <see cref="SegurTransportException.RetryAfter"/> from the
@@ -204,9 +204,9 @@ public sealed partial class HttpSoapTransport : ISoapTransport
                 throw HttpError(response, envelope.Document.OuterXml.Length > SnippetLength ? envelope.Document.OuterXml[..SnippetLength] : envelope.Document.OuterXml);
             }
 
-            if (request.MessageId is not null)
+            if (request.SentMessageId is { } messageId)
             {
-                envelope.Addressing.EnsureRelatesTo(request.MessageId, request.RequireRelatesTo);
+                envelope.Addressing.EnsureRelatesTo(messageId, request.RequireRelatesTo);
             }
 
             if (_options.EnableSensitiveDataLogging && _logger.IsEnabled(LogLevel.Trace))

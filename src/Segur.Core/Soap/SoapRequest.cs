@@ -8,6 +8,8 @@ namespace Segur.Soap;
 /// An outgoing SOAP 1.2 request: endpoint, action, WS-Addressing headers, extra header blocks, the body (written by a
 /// callback, or a whole pre-built envelope such as a signed one) and optional MTOM attachments.
 /// </summary>
+/// <remarks>A request can be sent again (a retry): the body callback runs at each send, and seekable attachment
+/// streams are rewound. The transport does not dispose attachments.</remarks>
 /// <example>
 /// <code>
 /// var request = new SoapRequest(endpoint, "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite",
@@ -125,6 +127,9 @@ public sealed class SoapRequest
     public IList<MtomAttachment> Attachments { get; } = new List<MtomAttachment>();
 
     internal bool IsMtom => UseMtom ?? Attachments.Count > 0;
+
+    /// <summary>The <c>wsa:MessageID</c> actually sent, which a response's <c>RelatesTo</c> must match.</summary>
+    internal string? SentMessageId => _envelope is not null || WriteAddressing ? MessageId : null;
 
     /// <summary>Writes the whole envelope.</summary>
     /// <param name="writer">The destination writer, at document start.</param>

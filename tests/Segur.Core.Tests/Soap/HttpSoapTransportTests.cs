@@ -271,6 +271,17 @@ public class HttpSoapTransportTests
     }
 
     [Fact]
+    public async Task SendAsync_NoAddressingSent_DoesNotCheckRelatesTo()
+    {
+        var answer = $"<e:Envelope xmlns:e=\"{SoapNamespaces.Soap12}\" xmlns:wsa=\"{SoapNamespaces.Addressing}\"><e:Header><wsa:RelatesTo>urn:uuid:unrelated</wsa:RelatesTo></e:Header><e:Body/></e:Envelope>";
+        var transport = Transport(new FakeHandler((_, _) => Task.FromResult(Respond(HttpStatusCode.OK, answer, SoapType))));
+
+        using var response = await transport.SendAsync(new SoapRequest(SoapTestData.Endpoint, "urn:op", _ => { }) { WriteAddressing = false });
+
+        Assert.Equal("urn:uuid:unrelated", response.Envelope.Addressing.RelatesTo);
+    }
+
+    [Fact]
     public async Task SendAsync_RelatesToRequiredButMissing_ThrowsMissing_AndMatchingPasses()
     {
         var request = new SoapRequest(SoapTestData.Endpoint, "urn:op", _ => { }) { RequireRelatesTo = true };
