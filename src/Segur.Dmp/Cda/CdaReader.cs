@@ -64,7 +64,11 @@ public sealed class CdaReader
     public async Task<CdaDocumentInfo> ReadAsync(Stream cda, Stream? bodyOutput, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cda);
-        using var reader = SafeXml.CreateReader(cda, _options.MaxDocumentCharacters, async: true);
+        // SafeXml's hardened settings (no DTD, no resolver, size limit) on a raw reader: the depth-limiting wrapper of
+        // SafeXml.CreateReader cannot stream base64, so the depth limit is enforced here on every loaded subtree.
+        var settings = SafeXml.CreateReaderSettings(_options.MaxDocumentCharacters);
+        settings.Async = true;
+        using var reader = XmlReader.Create(cda, settings);
         try
         {
             return await ReadCoreAsync(reader, bodyOutput, cancellationToken).ConfigureAwait(false);
@@ -104,7 +108,7 @@ public sealed class CdaReader
                     continue;
                 }
 
-                header.Add(await XNode.ReadFromAsync(reader, cancellationToken).ConfigureAwait(false));
+                header.Add(CheckDepth((XElement)await XNode.ReadFromAsync(reader, cancellationToken).ConfigureAwait(false), 1));
             }
         }
 
@@ -145,7 +149,7 @@ public sealed class CdaReader
             if (reader.NodeType == XmlNodeType.Element && reader.NamespaceURI == CdaRules.Hl7Namespace && reader.LocalName == "structuredBody")
             {
                 result.Level = CdaDocumentLevel.N3;
-                var structured = (XElement)await XNode.ReadFromAsync(reader, cancellationToken).ConfigureAwait(false);
+                var structured = CheckDepth((XElement)await XNode.ReadFromAsync(reader, cancellationToken).ConfigureAwait(false), reader.Depth);
                 await ReadPdfCopyAsync(structured, result, bodyOutput, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -291,6 +295,27 @@ public sealed class CdaReader
         {
             result.Bytes = bytes;
         }
+    }
+
+    private static XElement CheckDepth(XElement element, int baseDepth)
+    {
+        var stack = new Stack<(XElement Element, int Depth)>();
+        stack.Push((element, baseDepth));
+        while (stack.Count > 0)
+        {
+            var (current, depth) = stack.Pop();
+            if (depth > SafeXml.DefaultMaxDepth)
+            {
+                throw new SegurValidationException(CoreErrorCodes.XmlTooDeep, $"The XML is nested deeper than {SafeXml.DefaultMaxDepth} levels.");
+            }
+
+            foreach (var child in current.Elements())
+            {
+                stack.Push((child, depth + 1));
+            }
+        }
+
+        return element;
     }
 
     private static CdaDocumentInfo Map(XElement doc, BodyResult body)
