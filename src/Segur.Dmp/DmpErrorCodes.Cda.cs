@@ -63,3 +63,14 @@ public static partial class DmpErrorCodes
     /// <summary>The decoded body is larger than the reader's limit.</summary>
     public const string CdaBodyTooLarge = "SGR-4104";
 }
+
+/// <content>XDS metadata derived from a CDA: <c>SGR-4150</c> to <c>SGR-4199</c>.</content>
+public static partial class DmpErrorCodes
+{
+    /// <summary>The CDA cannot give DMP XDS metadata: its id is not a bare OID, it has no INS, no author, or a
+    /// value needed for the entry is missing.</summary>
+    public const string XdsMetadataUnavailable = "SGR-4150";
+
+    /// <summary>The visibility flags are not allowed together (MASQUE_PS with INVISIBLE_PATIENT).</summary>
+    public const string XdsVisibilityConflict = "SGR-4151";
+}

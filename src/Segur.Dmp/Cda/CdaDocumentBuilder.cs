@@ -98,11 +98,18 @@ public sealed partial class CdaDocumentBuilder
         {
             WriteStart(writer, resolved, N1Templates());
             WriteN1BodyStart(writer, mediaType);
-            writer.WriteBase64(content.ToArray(), 0, content.Length);
+            if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment))
+            {
+                writer.WriteBase64(segment.Array!, segment.Offset, segment.Count);
+            }
+            else
+            {
+                writer.WriteBase64(content.ToArray(), 0, content.Length);
+            }
             WriteEnd(writer);
         }
 
-        return new CdaBuildResult(buffer.ToArray(), resolved, pdf, warnings);
+        return new CdaBuildResult(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), resolved, pdf, warnings);
     }
 
     /// <summary>Writes an N1 document to a stream, reading the content from a stream and encoding it in chunks so a

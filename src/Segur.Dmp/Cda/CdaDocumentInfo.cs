@@ -139,8 +139,8 @@ public sealed class CdaDocumentInfo
     /// <summary>The custodian organisation id, or null.</summary>
     public CdaInstanceId? CustodianId { get; internal init; }
 
-    /// <summary>The legal authenticator's id, or null.</summary>
-    public CdaInstanceId? LegalAuthenticatorId { get; internal init; }
+    /// <summary>The legal authenticator (id, name, time; no organisation or specialty unless written), or null.</summary>
+    public CdaAuthorInfo? LegalAuthenticator { get; internal init; }
 
     /// <summary>The practice setting (first serviceEvent performer's <c>standardIndustryClassCode</c>), or null.</summary>
     public CdaCode? PracticeSetting { get; internal init; }

@@ -354,7 +354,7 @@ public sealed class CdaReader
             Patient = PatientOf(patientRole),
             Authors = doc.Elements(V3 + "author").Select(AuthorOf).ToList(),
             CustodianId = InstanceId(doc.Element(V3 + "custodian")?.Element(V3 + "assignedCustodian")?.Element(V3 + "representedCustodianOrganization")?.Element(V3 + "id")),
-            LegalAuthenticatorId = InstanceId(doc.Element(V3 + "legalAuthenticator")?.Element(V3 + "assignedEntity")?.Element(V3 + "id")),
+            LegalAuthenticator = doc.Element(V3 + "legalAuthenticator") is { } legal ? PersonOf(legal, legal.Element(V3 + "assignedEntity")) : null,
             PracticeSetting = CodeOf(serviceEvent?.Elements(V3 + "performer").FirstOrDefault()?.Element(V3 + "assignedEntity")
                 ?.Element(V3 + "representedOrganization")?.Element(V3 + "standardIndustryClassCode")),
             HealthcareFacilityType = CodeOf(doc.Element(V3 + "componentOf")?.Element(V3 + "encompassingEncounter")?.Element(V3 + "location")
@@ -401,9 +401,10 @@ public sealed class CdaReader
         };
     }
 
-    private static CdaAuthorInfo AuthorOf(XElement author)
+    private static CdaAuthorInfo AuthorOf(XElement author) => PersonOf(author, author.Element(V3 + "assignedAuthor"));
+
+    private static CdaAuthorInfo PersonOf(XElement author, XElement? assigned)
     {
-        var assigned = author.Element(V3 + "assignedAuthor");
         var name = assigned?.Element(V3 + "assignedPerson")?.Element(V3 + "name");
         var organization = assigned?.Element(V3 + "representedOrganization");
         return new CdaAuthorInfo
