@@ -235,3 +235,23 @@ public sealed class CdaDocumentBuilderTests
             base.ReadAsync(buffer[..Math.Min(buffer.Length, 7001)], cancellationToken);
     }
 }
+
+public sealed class CdaPdfDetectionTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WriteN1Async_PdfAMarkerAcrossChunkBoundary_IsDetected(bool attributeForm)
+    {
+        var probe = CdaTestData.Pdf(attributeForm: attributeForm);
+        var at = System.Text.Encoding.Latin1.GetString(probe).IndexOf("pdfaid:part", StringComparison.Ordinal);
+        foreach (var shift in new[] { 3, 8, 14 })
+        {
+            var pdf = CdaTestData.Pdf(padding: 48 * 1024 - shift - at, attributeForm: attributeForm);
+            using var output = new MemoryStream();
+            var result = await new CdaDocumentBuilder().WriteN1Async(CdaTestData.Header(), new CdaDocumentBuilderTests.NonSeekableStream(pdf), output);
+            Assert.Equal(attributeForm ? 2 : 1, result.Pdf!.PdfAPart);
+            Assert.Equal(attributeForm ? "U" : "B", result.Pdf.PdfAConformance);
+        }
+    }
+}

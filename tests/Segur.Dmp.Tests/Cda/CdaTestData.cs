@@ -54,9 +54,11 @@ internal static class CdaTestData
     };
 
     /// <summary>A tiny valid PDF; with <paramref name="pdfA"/> it carries an XMP pdfaid declaration.</summary>
-    public static byte[] Pdf(bool pdfA = true, int padding = 0)
+    public static byte[] Pdf(bool pdfA = true, int padding = 0, bool attributeForm = false)
     {
-        var xmp = pdfA
+        var xmp = attributeForm
+            ? "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" pdfaid:part=\"2\" pdfaid:conformance=\"U\"/>"
+            : pdfA
             ? "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"><pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description></rdf:RDF></x:xmpmeta>"
             : string.Empty;
         var body = new StringBuilder("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
