@@ -32,7 +32,28 @@ public sealed class SegurHttpHandlerFactoryTests
         var body = await client.GetStringAsync(new Uri($"https://127.0.0.1:{server.Port}/"));
 
         Assert.Equal("hello " + SecurityFixture.Organisation.Subject, body);
-        Assert.Equal(SslProtocols.Tls13, server.LastProtocol);
+        Assert.Contains(server.LastProtocol, new[] { SslProtocols.Tls12, SslProtocols.Tls13 });
+    }
+
+    [Fact]
+    public async Task CreateAsync_Pkcs12WithIssuingCa_SendsTheIntermediateToTheServer()
+    {
+        await using var server = TinyTlsServer.Start(SecurityFixture.Pki.IssueTlsServerCertificate(), [SecurityFixture.Pki.OrganisationsCa]);
+        using var intermediate = X509CertificateLoader.LoadCertificate(SecurityFixture.Pki.OrganisationsCa.RawData);
+        var pfx = new X509Certificate2Collection { SecurityFixture.Organisation, intermediate }.Export(X509ContentType.Pkcs12, "pw")!;
+        using var credential = new Pkcs12CredentialSource(pfx, "pw");
+        var handler = await SegurHttpHandlerFactory.CreateAsync(new SegurHttpHandlerOptions
+        {
+            ClientCredential = credential,
+            ServerTrust = SecurityFixture.Pki.Trust,
+            Validation = Validation,
+        });
+        using var client = new HttpClient(handler);
+
+        await client.GetStringAsync(new Uri($"https://127.0.0.1:{server.Port}/"));
+
+        Assert.Equal(SecurityFixture.Pki.OrganisationsCa.Thumbprint, Assert.Single(credential.ExtraCertificates).Thumbprint);
+        Assert.Contains(SecurityFixture.Pki.OrganisationsCa.Thumbprint, server.LastClientExtraCertificates);
     }
 
     [Fact]
@@ -120,6 +141,8 @@ public sealed class SegurHttpHandlerFactoryTests
 
         public SslProtocols LastProtocol { get; private set; }
 
+        public IReadOnlyList<string> LastClientExtraCertificates { get; private set; } = [];
+
         public static TinyTlsServer Start(X509Certificate2 certificate, X509Certificate2[] intermediates) => new(certificate, intermediates);
 
         public async ValueTask DisposeAsync()
@@ -166,7 +189,12 @@ public sealed class SegurHttpHandlerFactoryTests
                     {
                         ServerCertificateContext = _context,
                         ClientCertificateRequired = true,
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null, // the client side is what is under test
+                        RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                        {
+                            // The client side is what is under test; the server records what it received.
+                            LastClientExtraCertificates = chain?.ChainPolicy.ExtraStore.Select(c => c.Thumbprint).ToList() ?? [];
+                            return certificate is not null;
+                        },
                     }, _stop.Token);
                     LastProtocol = ssl.SslProtocol;
                     var buffer = new byte[4096];
