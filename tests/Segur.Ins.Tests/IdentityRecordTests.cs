@@ -226,6 +226,17 @@ public class IdentityRecordTests
     }
 
     [Fact]
+    public void GetInsForInsiVerification_RecupGivesIns_ProvAndDoubtfulRefuse()
+    {
+        var record = NewRecord();
+        Assert.Equal(InsErrorCodes.InsMissing, Assert.Throws<SegurValidationException>(() => record.GetInsForInsiVerification()).ErrorCode);
+        record.ApplyInsiResult(TestData.Retrieved(TestData.Ornano(), Matricule));
+        Assert.Equal(Matricule, record.GetInsForInsiVerification().Matricule.Value);
+        record.SetAttribute(IdentityAttributes.Fictive);
+        Assert.Equal(InsErrorCodes.InsiForbidden, Assert.Throws<SegurValidationException>(() => record.GetInsForInsiVerification()).ErrorCode);
+    }
+
+    [Fact]
     public void ToState_FromState_RoundTrips()
     {
         var record = NewRecord();
