@@ -19,7 +19,7 @@ public static class InsDatamatrix
     public const string Header = "IS010000000000000000000000";
 
     /// <summary>The group separator (GS, 0x1D) ending a variable-length field shorter than its maximum.</summary>
-    public const char GroupSeparator = '\u001D';
+    public static char GroupSeparator => '\u001D';
 
     private static readonly (int Length, bool Fixed)[] Fields =
     [
