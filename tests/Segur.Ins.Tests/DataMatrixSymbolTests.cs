@@ -148,15 +148,36 @@ public class DataMatrixSymbolTests
     }
 
     [Fact]
-    public void ToSvg_DrawsEveryDarkModule()
+    public void ToSvg_PaintsExactlyTheDarkModules()
     {
-        var s = DataMatrixSymbol.Encode("IS010000000000000000000000");
-        var svg = XDocument.Parse(s.ToSvg(moduleSize: 5, quietZone: 1));
-        Assert.Equal(((s.Size + 2) * 5).ToString(System.Globalization.CultureInfo.InvariantCulture), svg.Root!.Attribute("width")!.Value);
+        var s = DataMatrixSymbol.Encode("IS010000000000000000000000S1285032A00412371");
+        const int quiet = 3;
+        var svg = XDocument.Parse(s.ToSvg(moduleSize: 5, quietZone: quiet));
+        var side = s.Size + (2 * quiet);
+        Assert.Equal((side * 5).ToString(System.Globalization.CultureInfo.InvariantCulture), svg.Root!.Attribute("width")!.Value);
+        Assert.Equal($"0 0 {side} {side}", svg.Root.Attribute("viewBox")!.Value);
+        var painted = new bool[side, side];
         var d = svg.Root.Elements().Last().Attribute("d")!.Value;
-        var dark = Regex.Matches(d, @"h(\d+)v1").Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-        var expected = Enumerable.Range(0, s.Size).Sum(y => Enumerable.Range(0, s.Size).Count(x => s.IsDark(x, y)));
-        Assert.Equal(expected, dark);
+        foreach (Match m in Regex.Matches(d, @"M(\d+) (\d+)h(\d+)v1h-(\d+)z"))
+        {
+            int x = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), y = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var w = int.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(m.Groups[3].Value, m.Groups[4].Value);
+            for (var i = 0; i < w; i++)
+            {
+                Assert.False(painted[x + i, y]);
+                painted[x + i, y] = true;
+            }
+        }
+
+        for (var y = 0; y < side; y++)
+        {
+            for (var x = 0; x < side; x++)
+            {
+                var inside = x >= quiet && y >= quiet && x < quiet + s.Size && y < quiet + s.Size;
+                Assert.Equal(inside && s.IsDark(x - quiet, y - quiet), painted[x, y]);
+            }
+        }
     }
 
     [Fact]

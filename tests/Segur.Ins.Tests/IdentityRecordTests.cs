@@ -237,6 +237,37 @@ public class IdentityRecordTests
     }
 
     [Fact]
+    public void Qualify_FromValiWithOtherTraits_KeepsTheOldCheck_AndReportsDiscrepancy()
+    {
+        var record = NewRecord();
+        var first = new IdentityCheck(IdentityCheck.Passport, TestData.Now);
+        record.RecordIdentityCheck(first);
+        var other = InsTraits.Create("D'ORNANO-MARTIN", "JEANNE", InsSex.Female, BirthDate.Create(1985, 3, 14), "2A004");
+        var outcome = record.Qualify(TestData.Retrieved(other, Matricule), TestData.Check());
+        Assert.Equal(IdentityStatus.Validee, outcome.Status);
+        Assert.Equal(["givenNames"], outcome.Discrepancies);
+        Assert.Same(first, record.IdentityCheck);
+    }
+
+    [Fact]
+    public void EditTraits_OnVali_StaysVali()
+    {
+        var record = NewRecord();
+        record.RecordIdentityCheck(TestData.Check());
+        Assert.Equal(IdentityStatus.Validee, record.EditTraits(InsTraits.Create("MARTIN", "JEANNE", InsSex.Female, BirthDate.Create(1985, 3, 14))));
+        Assert.Equal("MARTIN", record.Traits.BirthName);
+    }
+
+    [Fact]
+    public void EditTraits_CosmeticSeparatorChange_CountsAsAnEdit()
+    {
+        var recup = NewRecord();
+        recup.ApplyInsiResult(TestData.Retrieved(TestData.Ornano(), Matricule));
+        var spaced = InsTraits.Create("D'ORNANO MARTIN", "JEANNE MARIE-ANGE", InsSex.Female, BirthDate.Create(1985, 3, 14), "2A004");
+        Assert.Equal(IdentityStatus.Provisoire, recup.EditTraits(spaced));
+    }
+
+    [Fact]
     public void ToState_FromState_RoundTrips()
     {
         var record = NewRecord();
