@@ -28,7 +28,8 @@ internal static class CliApp
         var context = new CliContext(output, error);
         var root = BuildRoot(context);
         var parse = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Our own handler: an SDK error is one line with its code, never a stack trace.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
             return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
@@ -36,6 +37,16 @@ internal static class CliApp
         catch (SegurException ex)
         {
             await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            return 130;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"{ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
     }

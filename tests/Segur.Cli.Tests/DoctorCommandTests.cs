@@ -34,3 +34,15 @@ public class DoctorCommandTests
         Assert.NotEqual(0, exit);
     }
 }
+
+public class CliErrorHandlingTests
+{
+    [Fact]
+    public async Task SegurException_IsOneLineWithItsCode_AndExitsOne()
+    {
+        var error = new StringWriter();
+        var exit = await CliApp.RunAsync(["ins", "check", "297022A020779"], new StringWriter(), error);
+        Assert.NotEqual(0, exit);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+    }
+}
