@@ -565,7 +565,7 @@ public class PscClient : IDisposable
                 throw new SegurAuthenticationException(PscErrorCodes.IdTokenInvalid, "The token answer has no id_token (is 'openid' in the scopes?).");
             }
 
-            return new PscTokens(accessToken, refreshToken, previous.IdToken, expiresOn, refreshExpiresOn, previous.Subject, previous.Acr, previous.IdTokenClaims);
+            return new PscTokens(accessToken, refreshToken, previous.IdToken, now, expiresOn, refreshExpiresOn, previous.Subject, previous.Acr, previous.IdTokenClaims);
         }
 
         var isCiba = form.Exists(p => p.Key == "grant_type" && p.Value == CibaGrantType);
@@ -577,7 +577,7 @@ public class PscClient : IDisposable
             PscLog.Refreshed(_logger, previous.Subject, expiresOn);
         }
 
-        return new PscTokens(accessToken, refreshToken, idToken, expiresOn, refreshExpiresOn, validated.Subject, acr, validated.Claims.ToList());
+        return new PscTokens(accessToken, refreshToken, idToken, now, expiresOn, refreshExpiresOn, validated.Subject, acr, validated.Claims.ToList());
     }
 
     /// <summary>Validates an ID token: signature (JWKS, refetched once on an unknown key, or HS256 with the client secret),

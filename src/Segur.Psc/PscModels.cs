@@ -5,11 +5,12 @@ namespace Segur.Psc;
 /// <summary>Tokens obtained from Pro Santé Connect, validated. Kept in memory only; <see cref="ToString"/> shows no token.</summary>
 public sealed class PscTokens
 {
-    internal PscTokens(string accessToken, string? refreshToken, string? idToken, DateTimeOffset expiresOn, DateTimeOffset? refreshExpiresOn, string subject, string? acr, IReadOnlyList<Claim> idTokenClaims)
+    internal PscTokens(string accessToken, string? refreshToken, string? idToken, DateTimeOffset issuedOn, DateTimeOffset expiresOn, DateTimeOffset? refreshExpiresOn, string subject, string? acr, IReadOnlyList<Claim> idTokenClaims)
     {
         AccessToken = accessToken;
         RefreshToken = refreshToken;
         IdToken = idToken;
+        IssuedOn = issuedOn;
         ExpiresOn = expiresOn;
         RefreshExpiresOn = refreshExpiresOn;
         Subject = subject;
@@ -25,6 +26,9 @@ public sealed class PscTokens
 
     /// <summary>The validated ID token (needed as <c>id_token_hint</c> to log out).</summary>
     public string? IdToken { get; }
+
+    /// <summary>When the tokens were received.</summary>
+    internal DateTimeOffset IssuedOn { get; }
 
     /// <summary>When the access token expires, from <c>expires_in</c> (120 s when absent).</summary>
     public DateTimeOffset ExpiresOn { get; }

@@ -161,7 +161,8 @@ public sealed class PscSession : IAccessTokenSource, IDisposable
 
             if (_tokens.AccessToken == accessToken)
             {
-                _tokens = new PscTokens(_tokens.AccessToken, _tokens.RefreshToken, _tokens.IdToken, _client.Time.GetUtcNow(), _tokens.RefreshExpiresOn, _tokens.Subject, _tokens.Acr, _tokens.IdTokenClaims);
+                var now = _client.Time.GetUtcNow();
+                _tokens = new PscTokens(_tokens.AccessToken, _tokens.RefreshToken, _tokens.IdToken, now, now, _tokens.RefreshExpiresOn, _tokens.Subject, _tokens.Acr, _tokens.IdTokenClaims);
             }
         }
     }
@@ -190,7 +191,7 @@ public sealed class PscSession : IAccessTokenSource, IDisposable
 
     private DateTimeOffset RefreshAt(PscTokens tokens)
     {
-        var lifetime = tokens.ExpiresOn - _client.Time.GetUtcNow();
+        var lifetime = tokens.ExpiresOn - tokens.IssuedOn;
         var margin = TimeSpan.FromTicks((long)(Math.Max(lifetime.Ticks, 0) * _client.Options.RefreshMarginRatio));
         if (margin < TimeSpan.FromSeconds(10))
         {
