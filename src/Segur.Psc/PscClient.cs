@@ -28,6 +28,10 @@ public class PscClient : IDisposable
     private readonly ConfigurationManager<OpenIdConnectConfiguration> _configuration = null!;
     private readonly ILogger _logger = null!;
     private readonly Uri _discoveryUrl = null!;
+    private readonly PscDocumentRetriever _retriever = null!;
+    private static readonly TimeSpan MinimumForcedRefreshInterval = TimeSpan.FromSeconds(30);
+    private DateTimeOffset _forcedAt = DateTimeOffset.MinValue;
+    private OpenIdConnectConfiguration? _forced;
 
     /// <summary>For mocking.</summary>
     protected PscClient()
@@ -45,8 +49,8 @@ public class PscClient : IDisposable
         _logger = options.LoggerFactory.CreateLogger("Segur.Psc");
         _http = new PscHttp(options.HttpMessageHandler, options.ClientAuthentication == PscClientAuthentication.TlsClientCertificate ? options.ClientCredential : null, options.HttpTimeout, _logger);
         _discoveryUrl = options.ResolveDiscoveryUrl();
-        var retriever = new PscDocumentRetriever(_http, options);
-        _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(_discoveryUrl.AbsoluteUri, new OpenIdConnectConfigurationRetriever(), retriever)
+        _retriever = new PscDocumentRetriever(_http, options);
+        _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(_discoveryUrl.AbsoluteUri, new OpenIdConnectConfigurationRetriever(), _retriever)
         {
             RefreshInterval = TimeSpan.FromSeconds(30),
         };
@@ -68,17 +72,32 @@ public class PscClient : IDisposable
     /// <exception cref="SegurServiceException">An endpoint is not HTTPS (<see cref="PscErrorCodes.InsecureEndpoint"/>).</exception>
     public virtual async Task<OpenIdConnectConfiguration> GetConfigurationAsync(bool forceRefresh = false, CancellationToken cancellationToken = default)
     {
-        if (forceRefresh)
-        {
-            _configuration.RequestRefresh();
-        }
-
         OpenIdConnectConfiguration config;
         try
         {
-            config = await _configuration.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            var now = _options.TimeProvider.GetUtcNow();
+            if (forceRefresh)
+            {
+                // ConfigurationManager refreshes in the background and may keep answering the stale document, so a
+                // forced refresh fetches synchronously (at most every 30 s) and that copy wins for 12 h.
+                _configuration.RequestRefresh();
+                if (now - _forcedAt >= MinimumForcedRefreshInterval)
+                {
+                    _forcedAt = now;
+                    _forced = await OpenIdConnectConfigurationRetriever.GetAsync(_discoveryUrl.AbsoluteUri, _retriever, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            config = _forced is { } forced && now - _forcedAt < BaseConfigurationManager.DefaultAutomaticRefreshInterval
+                ? forced
+                : await _configuration.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (SegurException ex)
+        {
+            PscLog.DiscoveryFailed(_logger, _discoveryUrl, ex.ErrorCode);
+            throw;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException && !cancellationToken.IsCancellationRequested)
         {
             var inner = ex.InnerException as SegurException ?? ex.InnerException?.InnerException as SegurException;
             PscLog.DiscoveryFailed(_logger, _discoveryUrl, inner?.ErrorCode ?? ex.GetType().Name);

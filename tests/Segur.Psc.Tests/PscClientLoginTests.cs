@@ -269,3 +269,21 @@ public sealed class PscClientLoginTests : IAsyncLifetime
         Assert.DoesNotContain(session.Tokens.AccessToken, session.Tokens.ToString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class PscKeyRotationTests
+{
+    [Fact]
+    public async Task LoginAsync_SigningKeyRotatedAfterDiscovery_RefetchesJwksAndSucceeds()
+    {
+        await using var sim = await PscSimulator.StartAsync();
+        using var client = new PscClient(TestSupport.Options(sim));
+        var before = await client.GetConfigurationAsync();
+        sim.RotateSigningKey();
+
+        using var session = await client.LoginAsync(new HttpBrowserLauncher());
+
+        var after = await client.GetConfigurationAsync();
+        Assert.NotEqual(before.SigningKeys.Single().KeyId, after.SigningKeys.Single().KeyId);
+        Assert.Equal("899700218896", session.User.NationalId);
+    }
+}

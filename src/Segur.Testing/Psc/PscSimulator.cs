@@ -57,8 +57,8 @@ public sealed class PscSimulator : IAsyncDisposable
 {
     private const string RealmPath = "/auth/realms/esante-wallet";
     private readonly WebApplication _app;
-    private readonly RSA _rsa = RSA.Create(2048);
-    private readonly RsaSecurityKey _rsaKey;
+    private RSA _rsa = RSA.Create(2048);
+    private RsaSecurityKey _rsaKey;
     private readonly ConcurrentDictionary<string, CodeGrant> _codes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IssuedGrant> _accessTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IssuedGrant> _refreshTokens = new(StringComparer.Ordinal);
@@ -195,6 +195,17 @@ public sealed class PscSimulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(user);
         _users[user.NationalId] = user;
     }
+
+    /// <summary>Replaces the RS256 signing key (new <c>kid</c>): clients must refetch the JWKS.</summary>
+    public void RotateSigningKey()
+    {
+        var old = _rsa;
+        _rsa = RSA.Create(2048);
+        _rsaKey = new RsaSecurityKey(_rsa) { KeyId = "sim-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant() };
+        _retired.Add(old);
+    }
+
+    private readonly List<RSA> _retired = [];
 
     /// <summary>Revokes every refresh and access token (the next refresh answers <c>invalid_grant</c>).</summary>
     public void RevokeAll()
@@ -696,6 +707,7 @@ public sealed class PscSimulator : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _rsa.Dispose();
+        _retired.ForEach(r => r.Dispose());
     }
 
     private sealed record CodeGrant(string NationalId, string RedirectUri, string Challenge, string? Nonce, DateTimeOffset ExpiresOn);
