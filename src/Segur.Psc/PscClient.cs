@@ -274,6 +274,7 @@ public class PscClient : IDisposable
         bindingMessage ??= RandomNumberGenerator.GetInt32(0, 100).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
         var config = await GetConfigurationAsync(false, cancellationToken).ConfigureAwait(false);
         var endpoint = _options.CibaEndpoint
+            ?? MtlsAlias(config, "backchannel_authentication_endpoint")
             ?? (string.IsNullOrEmpty(config.BackchannelAuthenticationEndpoint)
                 ? new Uri(config.Issuer.TrimEnd('/') + "/protocol/openid-connect/ext/ciba/auth")
                 : new Uri(config.BackchannelAuthenticationEndpoint));
@@ -415,7 +416,7 @@ public class PscClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tokens);
         var config = await GetConfigurationAsync(false, cancellationToken).ConfigureAwait(false);
-        var endpoint = _options.UserInfoEndpoint ?? RequireEndpoint(config.UserInfoEndpoint, "userinfo");
+        var endpoint = _options.UserInfoEndpoint ?? MtlsAlias(config, "userinfo_endpoint") ?? RequireEndpoint(config.UserInfoEndpoint, "userinfo");
         var client = await _http.GetClientAsync(cancellationToken).ConfigureAwait(false);
         using var message = new HttpRequestMessage(HttpMethod.Get, endpoint);
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
@@ -555,7 +556,7 @@ public class PscClient : IDisposable
     private async Task<PscTokens> RequestTokensAsync(List<KeyValuePair<string, string>> form, string invalidGrantCode, string context, string? expectedNonce, PscTokens? previous, CancellationToken cancellationToken)
     {
         var config = await GetConfigurationAsync(false, cancellationToken).ConfigureAwait(false);
-        var endpoint = _options.TokenEndpoint ?? RequireEndpoint(config.TokenEndpoint, "token");
+        var endpoint = _options.TokenEndpoint ?? MtlsAlias(config, "token_endpoint") ?? RequireEndpoint(config.TokenEndpoint, "token");
         using var result = await _http.PostFormAsync(endpoint, form, Auth, cancellationToken).ConfigureAwait(false);
         if (result.Error is { } err)
         {
@@ -708,6 +709,49 @@ public class PscClient : IDisposable
             ValidateIssuerSigningKey = false,
         };
         return new JsonWebTokenHandler().ValidateTokenAsync(jwt, parameters);
+    }
+
+    /// <summary>With mutual TLS, the RFC 8705 <c>mtls_endpoint_aliases</c> entry for an endpoint, if discovery has one.</summary>
+    internal Uri? MtlsAlias(OpenIdConnectConfiguration config, string name)
+    {
+        if (_options.ClientAuthentication != PscClientAuthentication.TlsClientCertificate
+            || !config.AdditionalData.TryGetValue("mtls_endpoint_aliases", out var aliases) || aliases is null)
+        {
+            return null;
+        }
+
+        string? value = null;
+        switch (aliases)
+        {
+            case JsonElement { ValueKind: JsonValueKind.Object } e:
+                value = PscHttp.GetString(e, name);
+                break;
+            case IDictionary<string, object> d when d.TryGetValue(name, out var v):
+                value = v?.ToString();
+                break;
+            case string text:
+                try
+                {
+                    using (var doc = JsonDocument.Parse(text))
+                    {
+                        value = doc.RootElement.ValueKind == JsonValueKind.Object ? PscHttp.GetString(doc.RootElement, name) : null;
+                    }
+                }
+                catch (JsonException)
+                {
+                    value = null;
+                }
+
+                break;
+        }
+
+        if (string.IsNullOrEmpty(value) || !Uri.TryCreate(value, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        EnsureAllowed(uri);
+        return uri;
     }
 
     private Uri RequireEndpoint(string? value, string name)

@@ -151,3 +151,27 @@ public sealed class PscCibaTests
         await Assert.ThrowsAsync<ArgumentException>(() => client.StartCibaAsync("899700218896", PscCibaChannel.Mobile, message));
     }
 }
+
+public sealed class PscMtlsTests
+{
+    [Fact]
+    public async Task TlsClientCertificate_DiscoveryHasMtlsAliases_UsesThemWithoutSecret()
+    {
+        await using var sim = await PscSimulator.StartAsync();
+        sim.CibaInterval = null;
+        var options = TestSupport.Options(sim);
+        options.ClientAuthentication = PscClientAuthentication.TlsClientCertificate;
+        options.ClientSecret = null;
+        using var handler = new SocketsHttpHandler(); // an application-supplied handler carrying the certificate
+        options.HttpMessageHandler = handler;
+        using var client = new PscClient(options);
+
+        var request = await client.StartCibaAsync("899700218896");
+        using var session = await client.PollCibaAsync(request);
+
+        Assert.Equal("899700218896", session.User.NationalId);
+        Assert.True(sim.MtlsRequestCount >= 3); // CIBA + pending poll + token
+        Assert.Equal(sim.ClientId, sim.LastCibaRequest["client_id"]);
+        Assert.False(sim.LastCibaRequest.ContainsKey("client_secret"));
+    }
+}

@@ -146,6 +146,11 @@ public sealed class PscSimulator : IAsyncDisposable
 
     private int _tokenRequests;
 
+    private int _mtlsRequests;
+
+    /// <summary>How many client-authenticated requests reached the <c>mtls_endpoint_aliases</c> endpoints.</summary>
+    public int MtlsRequestCount => _mtlsRequests;
+
     /// <summary>The parameters of the last authorization request.</summary>
     public IReadOnlyDictionary<string, string> LastAuthorizationRequest { get; private set; } = new Dictionary<string, string>();
 
@@ -233,6 +238,9 @@ public sealed class PscSimulator : IAsyncDisposable
         _app.MapPost(RealmPath + "/protocol/openid-connect/token/introspect", (Func<HttpContext, Task<IResult>>)Introspect);
         _app.MapGet(RealmPath + "/protocol/openid-connect/logout", Logout);
         _app.MapPost("/target/token", (Func<HttpContext, Task<IResult>>)Exchange);
+        _app.MapPost("/mtls" + RealmPath + "/protocol/openid-connect/token", (Func<HttpContext, Task<IResult>>)Token);
+        _app.MapPost("/mtls" + RealmPath + "/protocol/openid-connect/ext/ciba/auth", (Func<HttpContext, Task<IResult>>)Ciba);
+        _app.MapGet("/mtls" + RealmPath + "/protocol/openid-connect/userinfo", UserInfo);
     }
 
 #pragma warning disable CA1861 // built once per request in a test simulator
@@ -258,6 +266,13 @@ public sealed class PscSimulator : IAsyncDisposable
             ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt", "client_secret_basic", "client_secret_post", "tls_client_auth", "client_secret_jwt" },
             ["id_token_signing_alg_values_supported"] = new[] { "RS256", "HS256" },
             ["subject_types_supported"] = new[] { "public" },
+            ["tls_client_certificate_bound_access_tokens"] = true,
+            ["mtls_endpoint_aliases"] = new Dictionary<string, string>
+            {
+                ["token_endpoint"] = $"http://127.0.0.1:{_port}/mtls{RealmPath}/protocol/openid-connect/token",
+                ["backchannel_authentication_endpoint"] = $"http://127.0.0.1:{_port}/mtls{RealmPath}/protocol/openid-connect/ext/ciba/auth",
+                ["userinfo_endpoint"] = $"http://127.0.0.1:{_port}/mtls{RealmPath}/protocol/openid-connect/userinfo",
+            },
         });
     }
 
@@ -654,6 +669,14 @@ public sealed class PscSimulator : IAsyncDisposable
 
     private bool Authenticate(HttpContext context, Dictionary<string, string> form)
     {
+        if (context.Request.Path.StartsWithSegments("/mtls", StringComparison.Ordinal))
+        {
+            // Simulated RFC 8705 tls_client_auth: the simulator speaks plain http, so the TLS layer is assumed to have
+            // authenticated the client; only the client_id is checked. Counted in MtlsRequestCount.
+            Interlocked.Increment(ref _mtlsRequests);
+            return form.GetValueOrDefault("client_id") == ClientId;
+        }
+
         var header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Basic ", StringComparison.Ordinal))
         {
