@@ -175,3 +175,38 @@ public sealed class PscMtlsTests
         Assert.False(sim.LastCibaRequest.ContainsKey("client_secret"));
     }
 }
+
+public sealed class PscUserInfoFormatTests
+{
+    [Fact]
+    public async Task LoginAsync_UserInfoEncryptedWithoutKey_ThrowsUserInfoFailed()
+    {
+        await using var sim = await PscSimulator.StartAsync();
+        var options = TestSupport.Options(sim);
+        using var handler = new JweUserInfoHandler();
+        options.HttpMessageHandler = handler;
+        using var client = new PscClient(options);
+
+        var ex = await Assert.ThrowsAsync<SegurServiceException>(() => client.LoginAsync(new HttpBrowserLauncher()));
+
+        Assert.Equal(PscErrorCodes.UserInfoFailed, ex.ErrorCode);
+        Assert.Contains("JWE", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers UserInfo with a 5-part compact JWE, as PSC may for clients registered with encryption.</summary>
+    private sealed class JweUserInfoHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/userinfo", StringComparison.Ordinal))
+            {
+                return new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+                {
+                    Content = new StringContent("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a2V5.aXY.Y2lwaGVy.dGFn", System.Text.Encoding.ASCII, "application/jwt"),
+                };
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+}

@@ -227,3 +227,26 @@ public sealed class PscAccountLinkerTests
         Assert.Equal(PscErrorCodes.NationalIdMissing, ex.ErrorCode);
     }
 }
+
+public sealed class PscServiceCollectionTests
+{
+    [Fact]
+    public void AddSegurPsc_Resolve_ReturnsSingletonWithRegisteredClock()
+    {
+        var clock = new Segur.Testing.ManualTimeProvider();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<TimeProvider>(services, clock);
+        Microsoft.Extensions.DependencyInjection.PscServiceCollectionExtensions.AddSegurPsc(services, o =>
+        {
+            o.Environment = PscEnvironment.Sandbox;
+            o.ClientId = "c";
+            o.ClientSecret = "s";
+        });
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+
+        var client = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PscClient>(provider);
+
+        Assert.Same(client, Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<PscClient>(provider));
+        Assert.Same(clock, client.Options.TimeProvider);
+    }
+}
