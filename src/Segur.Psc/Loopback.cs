@@ -64,25 +64,74 @@ internal sealed class LoopbackRedirectListener : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Waits for the redirect to the callback path (other requests, such as <c>/favicon.ico</c>, get a 404).</summary>
+    /// <summary>Waits for the redirect to the callback path. Connections are served concurrently, so a browser's idle
+    /// speculative connection cannot block the real redirect; other paths (such as <c>/favicon.ico</c>) get a 404.</summary>
     public async Task<Dictionary<string, string>> WaitAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var result = new TaskCompletionSource<Dictionary<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handlers = new List<Task>();
+        try
         {
-            using var client = await _listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
+            var acceptLoop = Task.Run(
+                async () =>
+                {
+                    while (!done.IsCancellationRequested)
+                    {
+                        var client = await _listener.AcceptTcpClientAsync(done.Token).ConfigureAwait(false);
+                        lock (handlers)
+                        {
+                            handlers.Add(ServeAsync(client, result, done.Token));
+                        }
+                    }
+                },
+                done.Token);
+            using var registration = done.Token.Register(() => result.TrySetCanceled(cancellationToken.IsCancellationRequested ? cancellationToken : done.Token));
+            var first = await Task.WhenAny(result.Task, acceptLoop).ConfigureAwait(false);
+            if (first == acceptLoop && !result.Task.IsCompleted)
+            {
+                await acceptLoop.ConfigureAwait(false); // surfaces the accept failure or the cancellation
+            }
+
+            return await result.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            await done.CancelAsync().ConfigureAwait(false);
+            Task[] pending;
+            lock (handlers)
+            {
+                pending = [.. handlers];
+            }
+
+            try
+            {
+                await Task.WhenAll(pending).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+            {
+                // connections abandoned once the callback arrived
+            }
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, TaskCompletionSource<Dictionary<string, string>> result, CancellationToken cancellationToken)
+    {
+        using (client)
+        {
             var stream = client.GetStream();
             var target = await ReadRequestTargetAsync(stream, cancellationToken).ConfigureAwait(false);
             if (target is null)
             {
-                continue;
+                return;
             }
 
             var q = target.IndexOf('?', StringComparison.Ordinal);
             var path = q < 0 ? target : target[..q];
-            if (!string.Equals(path, Path, StringComparison.Ordinal))
+            if (!string.Equals(path, Path, StringComparison.Ordinal) || result.Task.IsCompleted)
             {
                 await WriteAsync(stream, "404 Not Found", "Not found.", cancellationToken).ConfigureAwait(false);
-                continue;
+                return;
             }
 
             var parameters = ParseQuery(q < 0 ? "" : target[(q + 1)..]);
@@ -91,7 +140,7 @@ internal sealed class LoopbackRedirectListener : IDisposable
                 ? "<h1>Connexion Pro Santé Connect réussie</h1><p>Vous pouvez fermer cette fenêtre et revenir au logiciel.</p>"
                 : "<h1>Connexion Pro Santé Connect refusée</h1><p>Vous pouvez fermer cette fenêtre; le logiciel indique la raison.</p>";
             await WriteAsync(stream, "200 OK", page, cancellationToken).ConfigureAwait(false);
-            return parameters;
+            result.TrySetResult(parameters);
         }
     }
 

@@ -250,3 +250,38 @@ public sealed class PscServiceCollectionTests
         Assert.Same(clock, client.Options.TimeProvider);
     }
 }
+
+public sealed class LoopbackRedirectListenerTests
+{
+    [Fact]
+    public async Task WaitAsync_IdleSpeculativeConnectionAndFavicon_StillGetsTheCallback()
+    {
+        using var listener = new LoopbackRedirectListener();
+        var wait = listener.WaitAsync(CancellationToken.None);
+        using var idle = new System.Net.Sockets.TcpClient();
+        await idle.ConnectAsync(System.Net.IPAddress.Loopback, listener.RedirectUri.Port); // sends nothing, like a browser preconnect
+        using var http = new HttpClient();
+
+        using var favicon = await http.GetAsync(new Uri(listener.RedirectUri, "/favicon.ico"));
+        using var callback = await http.GetAsync(new Uri(listener.RedirectUri + "?code=abc&state=x%20y"));
+        var parameters = await wait;
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, favicon.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, callback.StatusCode);
+        Assert.Contains("réussie", await callback.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("abc", parameters["code"]);
+        Assert.Equal("x y", parameters["state"]);
+    }
+
+    [Fact]
+    public async Task WaitAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        using var listener = new LoopbackRedirectListener();
+        using var cts = new CancellationTokenSource();
+        var wait = listener.WaitAsync(cts.Token);
+
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+    }
+}
