@@ -22,5 +22,12 @@ await audit.WriteAsync(new AuditRecord
 
 Console.WriteLine($"1. Audit trail written to {audit.Path}");
 Console.WriteLine($"   Telemetry sources: {string.Join(", ", SegurDiagnostics.All)}");
+
+// --- Segur.Psc step (PscQuickstartStep.cs) ---
+var (pscSimulator, pscClient, pscSession) = await PscQuickstartStep.RunAsync();
+// --- end Segur.Psc step ---
+pscSession.Dispose();
+pscClient.Dispose();
+await pscSimulator.DisposeAsync();
 Console.WriteLine("Done.");
 return 0;
