@@ -54,6 +54,18 @@ public sealed class SmartCardConnection : ICardReader, IDisposable
         var receive = new byte[apdu.Length > 261 || IsExtendedLe(apdu) ? 65538 : 258];
         var rc = _api.Transmit(Handle, (uint)ActiveProtocol, apdu, receive, out var received);
         PcscErrors.Check(rc, "SCardTransmit", ReaderName);
+        if (received < 2)
+        {
+            // pcsc-lite reports success with no answer when the card went away during the exchange (vpcd, some readers).
+            // The service notices the removal at its next presence poll (about 400 ms on pcsc-lite): look a few times.
+            if (CardVanished())
+            {
+                throw new CardRemovedException(CpsErrorCodes.CardRemoved, $"The card was removed during the exchange (reader '{ReaderName}'); insert it again and retry.", rawFault: "empty response");
+            }
+
+            throw new SegurCardException(CpsErrorCodes.CardUnresponsive, $"The card gave no answer (reader '{ReaderName}').");
+        }
+
         return receive.AsSpan(0, received).ToArray();
     }
 
@@ -117,6 +129,22 @@ public sealed class SmartCardConnection : ICardReader, IDisposable
 
     /// <summary>Disconnects, applying <see cref="Disposition"/>.</summary>
     public void Dispose() => _handle.Dispose();
+
+    private bool CardVanished()
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var status = _api.Status(Handle, out _, out var state, out _, out _);
+            if (status != PcscConstants.Success || !_api.StatusMeansPresent(state))
+            {
+                return true;
+            }
+
+            Thread.Sleep(150);
+        }
+
+        return false;
+    }
 
     private static bool IsExtendedLe(ReadOnlySpan<byte> apdu) => apdu.Length >= 7 && apdu[4] == 0;
 
