@@ -18,11 +18,13 @@ public sealed partial class CpsCard : IDisposable
 
     private static readonly (byte[] Atr, byte[]? Mask, CpsCardGeneration Generation)[] KnownAtrs =
     [
-        (Convert.FromHexString("3BAC00402A001225006480000310009000"), Convert.FromHexString("FF00000000FFFFFFFFFFFF000000FFFFFF"), CpsCardGeneration.Cps3),
         (Convert.FromHexString("3B8F80010031B86404B0ECC1739401808290000E"), null, CpsCardGeneration.Cps3Contactless),
         (Convert.FromHexString("3B9B188001001225006480040100009044"), null, CpsCardGeneration.Cps4),
         (Convert.FromHexString("3B9B188001001225006480000401009044"), null, CpsCardGeneration.Cps4),
         (Convert.FromHexString("3BDC18FF00001225006480000401009000"), null, CpsCardGeneration.Cps4),
+
+        // Exact ATRs first: the CPS4 T=0 ATR also matches the CPS3 mask.
+        (Convert.FromHexString("3BAC00402A001225006480000310009000"), Convert.FromHexString("FF00000000FFFFFFFFFFFF000000FFFFFF"), CpsCardGeneration.Cps3),
     ];
 
     private readonly ApduChannel _channel;
