@@ -418,14 +418,6 @@ public sealed partial class CardMonitor : IAsyncDisposable
         var item = new CardEvent(kind, reader, atr, _options.TimeProvider.GetUtcNow());
         CpsDiagnostics.CardEvents.Add(1, new KeyValuePair<string, object?>("event", kind.ToString()));
         Log.Event(_logger, kind, reader ?? "-");
-        lock (_gate)
-        {
-            foreach (var channel in _subscribers)
-            {
-                channel.Writer.TryWrite(item);
-            }
-        }
-
         try
         {
             EventOccurred?.Invoke(this, item);
@@ -435,6 +427,15 @@ public sealed partial class CardMonitor : IAsyncDisposable
 #pragma warning restore CA1031
         {
             Log.HandlerFailed(_logger, ex);
+        }
+
+        // Enumerations see an event after the handlers ran.
+        lock (_gate)
+        {
+            foreach (var channel in _subscribers)
+            {
+                channel.Writer.TryWrite(item);
+            }
         }
     }
 
