@@ -21,7 +21,7 @@ internal static class VirtualCardPki
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = DateTimeOffset.UtcNow.AddDays(-1);
+        var now = TimeProvider.System.GetUtcNow().AddDays(-1);
         return request.CreateSelfSigned(now, now.AddYears(5));
     }
 
@@ -41,7 +41,7 @@ internal static class VirtualCardPki
 
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7F;
-        var now = DateTimeOffset.UtcNow.AddHours(-1);
+        var now = TimeProvider.System.GetUtcNow().AddHours(-1);
         using var issued = request.Create(issuer, now, now.AddYears(3), serial);
         return issued.CopyWithPrivateKey(key);
     }

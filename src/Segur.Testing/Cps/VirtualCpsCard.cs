@@ -116,8 +116,9 @@ public sealed class VirtualCpsCard : IAsyncDisposable
     }
 
     /// <summary>Removes the card: closes the connection to vpcd.</summary>
+    /// <param name="cancellationToken">Not used: removal always completes (kept for the SDK's async convention).</param>
     /// <returns>A task completing once the serving loop ended.</returns>
-    public async Task RemoveAsync()
+    public async Task RemoveAsync(CancellationToken cancellationToken = default)
     {
         var client = Interlocked.Exchange(ref _client, null);
         if (client is null)
@@ -175,7 +176,7 @@ public sealed class VirtualCpsCard : IAsyncDisposable
 
     /// <summary>Removes the card.</summary>
     /// <returns>A task.</returns>
-    public async ValueTask DisposeAsync() => await RemoveAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync() => await RemoveAsync(CancellationToken.None).ConfigureAwait(false);
 
     private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
     {
@@ -196,7 +197,7 @@ public sealed class VirtualCpsCard : IAsyncDisposable
             {
                 if (PullBeforeCommand?.Invoke(payload) == true)
                 {
-                    _ = Task.Run(RemoveAsync, CancellationToken.None);
+                    _ = Task.Run(() => RemoveAsync(CancellationToken.None), CancellationToken.None);
                     return;
                 }
 
