@@ -21,6 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(TrustCommand.Create(context));
         root.Subcommands.Add(InsCommand.Create(context));
         root.Subcommands.Add(PscCommand.Create(context));
+        CpsCommand.AddTo(root, context);
         return root;
     }
 

@@ -56,20 +56,20 @@ internal static class DoctorCommand
 
     private static DoctorCheck PcscCheck()
     {
-        string[] candidates = OperatingSystem.IsWindows() ? ["winscard.dll"]
-            : OperatingSystem.IsMacOS() ? ["/System/Library/Frameworks/PCSC.framework/PCSC"]
-            : ["libpcsclite.so.1", "libpcsclite.so"];
-        foreach (var name in candidates)
+        try
         {
-            if (NativeLibrary.TryLoad(name, out var handle))
-            {
-                NativeLibrary.Free(handle);
-                return new DoctorCheck("pcsc", true, $"{name} found");
-            }
+            using var pcsc = Segur.Cps.Pcsc.SmartCardContext.Establish();
+            var readers = pcsc.GetReaderStates();
+            var cards = readers.Count(r => r.CardPresent);
+            return new DoctorCheck("pcsc", true, readers.Count == 0
+                ? "PC/SC service running; no reader connected"
+                : $"PC/SC service running; {readers.Count} reader(s), {cards} card(s): {string.Join(", ", readers.Select(r => r.ReaderName))}");
         }
-
-        // A missing PC/SC library is reported, not fatal: the SDK works without cards.
-        return new DoctorCheck("pcsc", true, $"not found ({string.Join(", ", candidates)}); card features unavailable") { Warning = true };
+        catch (SegurException ex)
+        {
+            // A missing PC/SC library or service is reported, not fatal: the SDK works without cards.
+            return new DoctorCheck("pcsc", true, ex.Message + "; card features unavailable") { Warning = true };
+        }
     }
 }
 

@@ -1,0 +1,212 @@
+using System.CommandLine;
+using Segur.Cps;
+using Segur.Cps.Pcsc;
+using Segur.Cps.Serial;
+
+namespace Segur.Cli.Commands;
+
+/// <summary><c>segur cps readers|info|watch</c> (alias <c>segur card</c>) and <c>segur scan</c>.</summary>
+internal static class CpsCommand
+{
+    /// <summary>Adds <c>cps</c> and <c>scan</c> to the root command.</summary>
+    public static void AddTo(RootCommand root, CliContext context)
+    {
+        root.Subcommands.Add(Create(context));
+        root.Subcommands.Add(CreateScan(context));
+    }
+
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("cps", "CPS cards and PC/SC readers: list readers, read the card holder, watch insertions.");
+        command.Aliases.Add("card");
+        command.Subcommands.Add(Readers(context));
+        command.Subcommands.Add(Info(context));
+        command.Subcommands.Add(Watch(context));
+        return command;
+    }
+
+    private static Command Readers(CliContext context)
+    {
+        var command = new Command("readers", "List PC/SC readers: card present, ATR, recognised card type.");
+        command.SetAction(parse => Guard(context, () =>
+        {
+            using var pcsc = SmartCardContext.Establish();
+            var readers = pcsc.GetReaderStates().Select(r => new
+            {
+                name = r.ReaderName,
+                cardPresent = r.CardPresent,
+                atr = r.CardPresent ? r.AtrHex : null,
+                cardType = r.CardPresent ? CardTypeName(CpsCard.RecognizeAtr(r.Atr.Span)) : null,
+            }).ToList();
+            if (parse.GetValue(CliApp.Json))
+            {
+                context.WriteJson(readers);
+                return 0;
+            }
+
+            if (readers.Count == 0)
+            {
+                context.Output.WriteLine("No reader connected.");
+            }
+
+            foreach (var r in readers)
+            {
+                context.Output.WriteLine(r.cardPresent ? $"{r.name}: {r.cardType} (ATR {r.atr})" : $"{r.name}: no card");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Info(CliContext context)
+    {
+        var reader = new Option<string?>("--reader") { Description = "The reader (default: the first reader holding a CPS card)." };
+        var command = new Command("info", "Read the CPS card: type, card number, holder identifier and names, certificate.");
+        command.Options.Add(reader);
+        command.SetAction((parse, cancellationToken) => GuardAsync(context, async () =>
+        {
+            using var card = CpsCard.Connect(parse.GetValue(reader));
+            var info = await card.ReadInfoAsync(cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(CliApp.Json))
+            {
+                context.WriteJson(new
+                {
+                    reader = card.Reader.ReaderName,
+                    cardType = CardTypeName(info.Generation),
+                    cpxType = info.CardType.ToString().ToUpperInvariant(),
+                    info.CardNumber,
+                    info.NationalId,
+                    nationalIdKind = info.NationalIdKind.ToString(),
+                    info.LastName,
+                    info.FirstName,
+                    info.Profession,
+                    certificate = new { subject = info.CertificateSubject, issuer = info.CertificateIssuer, notBefore = info.NotBefore, notAfter = info.NotAfter },
+                    testCard = info.IsTestCard,
+                });
+                return 0;
+            }
+
+            context.Output.WriteLine($"Reader:       {card.Reader.ReaderName}");
+            context.Output.WriteLine($"Card:         {CardTypeName(info.Generation)} {info.CardType.ToString().ToUpperInvariant()} n° {info.CardNumber}{(info.IsTestCard ? " (test card)" : string.Empty)}");
+            context.Output.WriteLine($"Holder:       {info.FirstName} {info.LastName} — {info.Profession}");
+            context.Output.WriteLine($"National id:  {info.NationalId} ({info.NationalIdKind})");
+            context.Output.WriteLine($"Certificate:  {info.CertificateSubject}");
+            context.Output.WriteLine($"Issuer:       {info.CertificateIssuer}");
+            context.Output.WriteLine($"Valid:        {info.NotBefore:yyyy-MM-dd} to {info.NotAfter:yyyy-MM-dd}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Watch(CliContext context)
+    {
+        var command = new Command("watch", "Print reader and card events until Ctrl+C.");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var monitor = new CardMonitor(new CardMonitorOptions { TimeProvider = context.Time });
+            await using var disposeMonitor = monitor.ConfigureAwait(false);
+            try
+            {
+                await foreach (var e in monitor.WatchAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (parse.GetValue(CliApp.Json))
+                    {
+                        context.WriteJson(new { kind = e.Kind.ToString(), reader = e.ReaderName, atr = e.Atr.IsEmpty ? null : Convert.ToHexString(e.Atr.Span), cardType = e.Kind == CardEventKind.CardInserted ? CardTypeName(e.CardGeneration) : null, timestamp = e.Timestamp });
+                    }
+                    else
+                    {
+                        var type = e.Kind == CardEventKind.CardInserted ? $" [{CardTypeName(e.CardGeneration)}]" : string.Empty;
+                        context.Output.WriteLine($"{e.Timestamp:HH:mm:ss} {e.Kind} {e.ReaderName}{type}");
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C
+            }
+            catch (SegurException ex)
+            {
+                return context.Fail(ex.Message);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateScan(CliContext context)
+    {
+        var port = new Option<string>("--port") { Description = "Serial device: /dev/ttyACM0, /dev/ttyUSB0, COM3…", Required = true };
+        var baud = new Option<int>("--baud") { Description = "Baud rate.", DefaultValueFactory = _ => 9600 };
+        var command = new Command("scan", "Print codes read by a serial 2D scanner (AIM prefix shown, GS as <GS>) until Ctrl+C.");
+        command.Options.Add(port);
+        command.Options.Add(baud);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var scanner = new BarcodeScanner(new BarcodeScannerOptions
+            {
+                Port = new SerialPortSettings { PortName = parse.GetValue(port)!, BaudRate = parse.GetValue(baud) },
+                TimeProvider = context.Time,
+            });
+            await using var disposeScanner = scanner.ConfigureAwait(false);
+            try
+            {
+                await foreach (var code in scanner.ReadCodesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (parse.GetValue(CliApp.Json))
+                    {
+                        context.WriteJson(new { symbology = code.SymbologyIdentifier, text = code.Text, timestamp = code.Timestamp });
+                    }
+                    else
+                    {
+                        context.Output.WriteLine($"{code.SymbologyIdentifier ?? "-"} {code.Text.Replace("\u001D", "<GS>", StringComparison.Ordinal)}");
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C
+            }
+            catch (SegurException ex)
+            {
+                return context.Fail(ex.Message);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static int Guard(CliContext context, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (SegurException ex)
+        {
+            return context.Fail(ex.Message);
+        }
+    }
+
+    private static async Task<int> GuardAsync(CliContext context, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (SegurException ex)
+        {
+            return context.Fail(ex.Message);
+        }
+    }
+
+    internal static string CardTypeName(CpsCardGeneration generation) => generation switch
+    {
+        CpsCardGeneration.Cps3 => "CPS3",
+        CpsCardGeneration.Cps3Contactless => "CPS3 (contactless)",
+        CpsCardGeneration.Cps4 => "CPS4",
+        _ => "unknown",
+    };
+}

@@ -1,0 +1,412 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Segur.Testing.Cps;
+
+/// <summary>
+/// The card logic of <see cref="VirtualCpsCard"/>: a small ISO 7816 file system (MF, EF.SN.ICC, IAS DF with two
+/// certificates), the IAS application, a PIN with a tries counter, MSE SET and INTERNAL AUTHENTICATE with an RSA key,
+/// and T=0 behaviour (<c>61 xx</c> + GET RESPONSE for case-4 commands, <c>6C xx</c> on a wrong Le).
+/// </summary>
+internal sealed class VirtualCpsApplet
+{
+    private const string MasterFile = "3F00";
+    private const string IasDf = "3F000001";
+    private static readonly byte[] IasAid = Convert.FromHexString("E828BD080F8025000001FF0010");
+
+    private readonly Dictionary<string, byte[]> _files = new(StringComparer.OrdinalIgnoreCase);
+    private readonly byte[] _pinBlock;
+    private readonly RSA _authKey;
+    private readonly int _maxTries;
+    private readonly byte _pinReference;
+    private readonly bool _t0;
+    private string _currentDf = MasterFile;
+    private string? _currentEf;
+    private byte[]? _pending;
+    private byte? _mseKey;
+
+    public VirtualCpsApplet(VirtualCpsCardOptions options, X509Certificate2 authCertificate, X509Certificate2 signatureCertificate)
+    {
+        Atr = options.Atr.ToArray();
+        _t0 = IsT0Only(Atr);
+        _maxTries = options.PinTries;
+        PinTriesLeft = options.PinTries;
+        _pinReference = options.PinReference;
+        _pinBlock = new byte[8];
+        _pinBlock.AsSpan().Fill(0xFF);
+        Encoding.ASCII.GetBytes(options.Pin).CopyTo(_pinBlock, 0);
+        _authKey = authCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The authentication certificate needs an RSA private key.", nameof(authCertificate));
+
+        var number = Convert.FromHexString(options.CardNumber.PadLeft(8, '0'));
+        byte[] sn = [0x5A, 0x0A, 0x80, 0x25, 0x00, 0x00, 0x01, .. number, 0x0F];
+        _files["3F00D003"] = sn;
+        _files["3F002F00"] = [0x61, 0x12, 0x4F, 0x0D, .. IasAid, 0x50, 0x01, 0x20];
+        _files[options.AuthenticationCertificatePath] = authCertificate.RawData;
+        _files[options.SignatureCertificatePath] = signatureCertificate.RawData;
+    }
+
+    public byte[] Atr { get; }
+
+    public int PinTriesLeft { get; private set; }
+
+    public bool PinVerified { get; private set; }
+
+    public bool ApplicationSelected { get; private set; }
+
+    /// <summary>Powers the card off or resets it: security state and selections are lost.</summary>
+    public void Reset()
+    {
+        PinVerified = false;
+        ApplicationSelected = false;
+        _currentDf = MasterFile;
+        _currentEf = null;
+        _pending = null;
+        _mseKey = null;
+    }
+
+    public byte[] Process(ReadOnlySpan<byte> apdu)
+    {
+        if (apdu.Length < 4)
+        {
+            return Sw(0x6700);
+        }
+
+        var ins = apdu[1];
+        byte p1 = apdu[2], p2 = apdu[3];
+        if (!TryParse(apdu, out var data, out var ne))
+        {
+            return Sw(0x6700);
+        }
+
+        if (ins != 0xC0)
+        {
+            _pending = null;
+        }
+
+        return ins switch
+        {
+            0xA4 => Select(p1, p2, data, ne),
+            0xB0 => ReadBinary(p1, p2, ne),
+            0xCB => GetData(p1, p2, data, ne),
+            0x20 => Verify(p2, data),
+            0x22 => ManageSecurityEnvironment(p1, p2, data),
+            0x88 => InternalAuthenticate(data, ne),
+            0xC0 => GetResponse(ne),
+            _ => Sw(0x6D00),
+        };
+    }
+
+    /// <summary>Whether the ATR offers only T=0 (no TDi announcing T=1), as the CPS3 contact ATR.</summary>
+    internal static bool IsT0Only(byte[] atr)
+    {
+        if (atr.Length < 2)
+        {
+            return true;
+        }
+
+        var i = 1;
+        var y = atr[1] >> 4;
+        while (true)
+        {
+            var next = i + 1 + ((y & 1) != 0 ? 1 : 0) + ((y & 2) != 0 ? 1 : 0) + ((y & 4) != 0 ? 1 : 0);
+            if ((y & 8) == 0 || next >= atr.Length)
+            {
+                return true;
+            }
+
+            var td = atr[next];
+            if ((td & 0x0F) != 0)
+            {
+                return false;
+            }
+
+            y = td >> 4;
+            i = next;
+        }
+    }
+
+    private static bool TryParse(ReadOnlySpan<byte> apdu, out byte[] data, out int? ne)
+    {
+        data = [];
+        ne = null;
+        var body = apdu[4..];
+        if (body.Length == 0)
+        {
+            return true;
+        }
+
+        if (body.Length == 1)
+        {
+            ne = body[0] == 0 ? 256 : body[0];
+            return true;
+        }
+
+        if (body[0] != 0)
+        {
+            var lc = body[0];
+            if (body.Length < 1 + lc)
+            {
+                return false;
+            }
+
+            data = body.Slice(1, lc).ToArray();
+            var rest = body[(1 + lc)..];
+            if (rest.Length == 1)
+            {
+                ne = rest[0] == 0 ? 256 : rest[0];
+            }
+
+            return rest.Length <= 1;
+        }
+
+        // Extended length.
+        if (body.Length == 3)
+        {
+            var le = (body[1] << 8) | body[2];
+            ne = le == 0 ? 65536 : le;
+            return true;
+        }
+
+        var elc = (body[1] << 8) | body[2];
+        if (body.Length < 3 + elc)
+        {
+            return false;
+        }
+
+        data = body.Slice(3, elc).ToArray();
+        var erest = body[(3 + elc)..];
+        if (erest.Length == 2)
+        {
+            var le = (erest[0] << 8) | erest[1];
+            ne = le == 0 ? 65536 : le;
+        }
+
+        return erest.Length is 0 or 2;
+    }
+
+    private static byte[] Sw(int sw) => [(byte)(sw >> 8), (byte)sw];
+
+    private byte[] Answer(byte[] data, int? ne)
+    {
+        if (!_t0 && ne is { } n)
+        {
+            return [.. data.AsSpan(0, Math.Min(n, data.Length)), 0x90, 0x00];
+        }
+
+        if (data.Length == 0)
+        {
+            return Sw(0x9000);
+        }
+
+        _pending = data;
+        return [0x61, (byte)Math.Min(data.Length, 256)];
+    }
+
+    private byte[] GetResponse(int? ne)
+    {
+        if (_pending is null)
+        {
+            return Sw(0x6985);
+        }
+
+        var want = ne ?? 256;
+        if (want > _pending.Length)
+        {
+            return [0x6C, (byte)_pending.Length];
+        }
+
+        var chunk = _pending[..want];
+        var rest = _pending[want..];
+        _pending = rest.Length == 0 ? null : rest;
+        return rest.Length == 0 ? [.. chunk, 0x90, 0x00] : [.. chunk, 0x61, (byte)Math.Min(rest.Length, 256)];
+    }
+
+    private byte[] Select(byte p1, byte p2, byte[] data, int? ne)
+    {
+        switch (p1)
+        {
+            case 0x00 when Convert.ToHexString(data) == MasterFile || data.Length == 0:
+                _currentDf = MasterFile;
+                _currentEf = null;
+                return Sw(0x9000);
+            case 0x04 when data.AsSpan().SequenceEqual(IasAid):
+                ApplicationSelected = true;
+                _currentDf = IasDf;
+                _currentEf = null;
+                return p2 == 0x0C ? Sw(0x9000) : Answer([0x6F, 0x0F, 0x84, 0x0D, .. IasAid], ne);
+            case 0x04:
+                return Sw(0x6A82);
+            case 0x08 or 0x09:
+                var path = Convert.ToHexString(data);
+                if (!path.StartsWith(MasterFile, StringComparison.Ordinal))
+                {
+                    path = (p1 == 0x08 ? MasterFile : _currentDf) + path;
+                }
+
+                if (path == IasDf)
+                {
+                    _currentDf = IasDf;
+                    _currentEf = null;
+                    return Sw(0x9000);
+                }
+
+                if (!_files.TryGetValue(path, out var file))
+                {
+                    return Sw(0x6A82);
+                }
+
+                _currentEf = path;
+                if (p2 == 0x0C)
+                {
+                    return Sw(0x9000);
+                }
+
+                var fid = Convert.FromHexString(path[^4..]);
+                byte[] fcp = [0x62, 0x0B, 0x80, 0x02, (byte)(file.Length >> 8), (byte)file.Length, 0x82, 0x01, 0x01, 0x83, 0x02, fid[0], fid[1]];
+                return Answer(fcp, ne);
+            default:
+                return Sw(0x6A86);
+        }
+    }
+
+    private byte[] ReadBinary(byte p1, byte p2, int? ne)
+    {
+        if (_currentEf is null || !_files.TryGetValue(_currentEf, out var file))
+        {
+            return Sw(0x6986);
+        }
+
+        var offset = (p1 << 8) | p2;
+        if (offset >= file.Length)
+        {
+            return Sw(0x6B00);
+        }
+
+        var want = ne ?? 256;
+        var remaining = file.Length - offset;
+        if (want > remaining)
+        {
+            return [0x6C, (byte)remaining];
+        }
+
+        return [.. file.AsSpan(offset, want), 0x90, 0x00];
+    }
+
+    private byte[] GetData(byte p1, byte p2, byte[] data, int? ne)
+    {
+        // PIN tries counter: 4D 08 70 06 BF 81 <ref> 02 A0 80 after selecting the MF.
+        if (p1 != 0x3F || p2 != 0xFF || data.Length < 7 || data[4] != 0xBF || data[5] != 0x81)
+        {
+            return Sw(0x6A88);
+        }
+
+        if (data[6] != (_pinReference & 0x7F))
+        {
+            return Sw(0x6A88);
+        }
+
+        byte[] answer = [0x70, 0x0C, 0xBF, 0x81, data[6], 0x08, 0xA0, 0x06, 0x9A, 0x01, (byte)_maxTries, 0x9B, 0x01, (byte)PinTriesLeft];
+        return Answer(answer, ne);
+    }
+
+    private byte[] Verify(byte p2, byte[] data)
+    {
+        if (p2 != _pinReference)
+        {
+            return Sw(0x6A88);
+        }
+
+        if (PinTriesLeft == 0)
+        {
+            return Sw(0x6983);
+        }
+
+        if (data.Length == 0)
+        {
+            return PinVerified ? Sw(0x9000) : [0x63, (byte)(0xC0 | PinTriesLeft)];
+        }
+
+        if (CryptographicOperations.FixedTimeEquals(data, _pinBlock))
+        {
+            PinTriesLeft = _maxTries;
+            PinVerified = true;
+            return Sw(0x9000);
+        }
+
+        PinTriesLeft--;
+        PinVerified = false;
+        return [0x63, (byte)(0xC0 | PinTriesLeft)];
+    }
+
+    private byte[] ManageSecurityEnvironment(byte p1, byte p2, byte[] data)
+    {
+        if (p1 != 0x41 || p2 is not (0xA4 or 0xB6))
+        {
+            return Sw(0x6A86);
+        }
+
+        for (var i = 0; i + 1 < data.Length; i += 2 + data[i + 1])
+        {
+            if (data[i] == 0x84 && data[i + 1] == 1 && i + 2 < data.Length)
+            {
+                if (data[i + 2] != 0x82)
+                {
+                    return Sw(0x6A88);
+                }
+
+                _mseKey = data[i + 2];
+                return Sw(0x9000);
+            }
+        }
+
+        return Sw(0x6A80);
+    }
+
+    private byte[] InternalAuthenticate(byte[] data, int? ne)
+    {
+        if (!ApplicationSelected || _mseKey != 0x82)
+        {
+            return Sw(0x6985);
+        }
+
+        if (PinTriesLeft == 0)
+        {
+            return Sw(0x6983);
+        }
+
+        if (!PinVerified)
+        {
+            return Sw(0x6982);
+        }
+
+        var decoded = DecodeDigestInfo(data);
+        if (decoded is null)
+        {
+            return Sw(0x6A80);
+        }
+
+        var signature = _authKey.SignHash(decoded.Value.Hash, decoded.Value.Algorithm, RSASignaturePadding.Pkcs1);
+        return Answer(signature, ne);
+    }
+
+    private static (HashAlgorithmName Algorithm, byte[] Hash)? DecodeDigestInfo(byte[] digestInfo)
+    {
+        (string Prefix, HashAlgorithmName Algorithm)[] known =
+        [
+            ("3031300D060960864801650304020105000420", HashAlgorithmName.SHA256),
+            ("3041300D060960864801650304020205000430", HashAlgorithmName.SHA384),
+            ("3051300D060960864801650304020305000440", HashAlgorithmName.SHA512),
+        ];
+        foreach (var (hex, algorithm) in known)
+        {
+            var prefix = Convert.FromHexString(hex);
+            if (digestInfo.Length == prefix.Length + prefix[^1] && digestInfo.AsSpan().StartsWith(prefix))
+            {
+                return (algorithm, digestInfo[prefix.Length..]);
+            }
+        }
+
+        return null;
+    }
+}
