@@ -65,7 +65,7 @@ public sealed class OutboxProcessor : IAsyncDisposable
 
         _breaker = new OutboxCircuitBreaker(_options.CircuitBreakerFailureThreshold, _options.CircuitBreakerBreakDuration);
         _gate = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
-        _window = Math.Max(_options.MaxConcurrency * 2, 8);
+        _window = Math.Max(_options.MaxConcurrency * 8, 32); // leased ahead so that one commit leases many items
     }
 
     /// <summary>Raised after each attempt (and when an item is put back without one), from the attempt's thread.</summary>
@@ -142,7 +142,7 @@ public sealed class OutboxProcessor : IAsyncDisposable
             while (true)
             {
                 var leased = await PumpAsync(cancellationToken).ConfigureAwait(false);
-                if (leased == 0 && _inFlight.IsEmpty)
+                if (leased == 0 && _inFlight.IsEmpty) // leased is -1 when the window was full: not idle
                 {
                     await RefreshStatisticsAsync(force: true, cancellationToken).ConfigureAwait(false);
                     return Interlocked.Read(ref _attemptsMade) - before;
@@ -221,7 +221,8 @@ public sealed class OutboxProcessor : IAsyncDisposable
         Interlocked.CompareExchange(ref _wake, NewSignal(), signal);
     }
 
-    /// <summary>Leases what the window allows and starts the attempts. Returns how many items were leased.</summary>
+    /// <summary>Leases what the window allows and starts the attempts. Returns how many items were leased, or -1 when the
+    /// window was full so nothing was asked of the store.</summary>
     private async Task<int> PumpAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -265,9 +266,10 @@ public sealed class OutboxProcessor : IAsyncDisposable
             }
         }
 
-        var leasedTotal = 0;
+        var leasedTotal = kinds.Count > 0 && _inFlight.Count > _window / 2 ? -1 : 0;
         while (kinds.Count > 0 && _inFlight.Count <= _window / 2)
         {
+            leasedTotal = Math.Max(leasedTotal, 0);
             var want = _window - _inFlight.Count;
             var leases = await _store.AcquireAsync(
                 new OutboxAcquireRequest { MaxItems = want, Now = _time.GetUtcNow(), LeaseDuration = _options.LeaseDuration, Kinds = kinds },

@@ -29,7 +29,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
 {
     private const int SchemaVersion = 1;
     private const int MaxBatch = 256;
-    private const string Columns = "seq, id, kind, state, idempotency_key, partition_key, target, metadata, created_at, next_attempt_at, attempts, lease_expires_at, waiting_for, hold_reason, last_error_code, last_error, completed_at, length(payload), payload_key_id";
+    private const string Columns = "seq, id, kind, state, idempotency_key, partition_key, target, metadata, created_at, next_attempt_at, attempts, lease_expires_at, waiting_for, hold_reason, last_error_code, last_error, completed_at, payload_size, payload_key_id";
 
     private readonly SqliteOutboxStoreOptions _options;
     private readonly SemaphoreSlim _openLock = new(1, 1);
@@ -84,8 +84,9 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
             }
 
             using var insert = Command(c, t, """
-                INSERT INTO outbox_items (id, kind, state, idempotency_key, partition_key, target, metadata, payload, payload_key_id, created_at, next_attempt_at, attempts, hold_reason)
-                VALUES ($id, $kind, $state, $k, $p, $target, $meta, $payload, $keyId, $created, $next, 0, $hold)
+                INSERT INTO outbox_items (id, kind, state, idempotency_key, partition_key, target, metadata, payload_size, payload_key_id, created_at, next_attempt_at, attempts, hold_reason)
+                VALUES ($id, $kind, $state, $k, $p, $target, $meta, $size, $keyId, $created, $next, 0, $hold);
+                INSERT INTO outbox_payloads (seq, payload) VALUES (last_insert_rowid(), $payload);
                 """);
             insert.Parameters.AddWithValue("$id", record.Id.ToString("D"));
             insert.Parameters.AddWithValue("$kind", record.Kind);
@@ -95,6 +96,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
             insert.Parameters.AddWithValue("$target", (object?)record.Target ?? DBNull.Value);
             insert.Parameters.AddWithValue("$meta", record.Metadata is { Count: > 0 } m ? JsonSerializer.Serialize(m) : DBNull.Value);
             insert.Parameters.Add("$payload", SqliteType.Blob).Value = record.Payload.ToArray();
+            insert.Parameters.AddWithValue("$size", record.Payload.Length);
             insert.Parameters.AddWithValue("$keyId", (object?)record.PayloadKeyId ?? DBNull.Value);
             insert.Parameters.AddWithValue("$created", record.CreatedAt.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$next", record.NextAttemptAt.ToUnixTimeMilliseconds());
@@ -182,10 +184,18 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
 
             var kinds = " AND i.kind IN (" + string.Join(", ", request.Kinds.Select((_, n) => "$x" + n.ToString(CultureInfo.InvariantCulture))) + ")";
             const string Ordered = " AND (i.partition_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox_items p WHERE p.partition_key = i.partition_key AND p.seq < i.seq AND p.state IN (0, 2, 3)))";
+
+            // Pick sequence numbers first (ready items walked in enqueue order on an index, so LIMIT stops early),
+            // then read the chosen rows with their payloads.
             var sql = $"""
-                SELECT {Columns.Replace("seq, id", "i.seq, i.id", StringComparison.Ordinal)}, i.payload, i.state FROM outbox_items i
-                WHERE ((i.state = 2 AND i.lease_expires_at <= $now) OR (i.state = 0 AND i.next_attempt_at <= $now)){kinds}{Ordered}
-                ORDER BY i.seq LIMIT $max
+                SELECT seq, state FROM (
+                    SELECT i.seq, i.state FROM outbox_items i WHERE i.state = 2 AND i.lease_expires_at <= $now{kinds}{Ordered}
+                    UNION ALL
+                    SELECT seq, state FROM (
+                        SELECT i.seq, i.state FROM outbox_items i INDEXED BY ix_outbox_ready
+                        WHERE i.state = 0 AND i.next_attempt_at <= $now{kinds}{Ordered}
+                        ORDER BY i.seq LIMIT $max))
+                ORDER BY seq LIMIT $max
                 """;
             using var select = Command(c, t, sql);
             select.Parameters.AddWithValue("$now", now);
@@ -196,12 +206,25 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
                 select.Parameters.AddWithValue("$x" + n++.ToString(CultureInfo.InvariantCulture), kind);
             }
 
-            var picked = new List<(OutboxItem Item, byte[] Payload, bool Expired)>();
+            var chosen = new List<(long Seq, bool Expired)>();
             using (var r = select.ExecuteReader())
             {
                 while (r.Read())
                 {
-                    picked.Add((ReadItem(r), (byte[])r.GetValue(19), r.GetInt32(20) == (int)OutboxItemState.Leased));
+                    chosen.Add((r.GetInt64(0), r.GetInt32(1) == (int)OutboxItemState.Leased));
+                }
+            }
+
+            var picked = new List<(OutboxItem Item, byte[] Payload, bool Expired)>(chosen.Count);
+            using (var read = Command(c, t, $"SELECT {Columns.Replace("seq, id", "i.seq, i.id", StringComparison.Ordinal)}, p.payload FROM outbox_items i LEFT JOIN outbox_payloads p ON p.seq = i.seq WHERE i.seq = $seq"))
+            {
+                var seq = read.Parameters.Add("$seq", SqliteType.Integer);
+                foreach (var (s, expired) in chosen)
+                {
+                    seq.Value = s;
+                    using var r = read.ExecuteReader();
+                    r.Read();
+                    picked.Add((ReadItem(r), r.IsDBNull(19) ? [] : (byte[])r.GetValue(19), expired));
                 }
             }
 
@@ -233,7 +256,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
         {
             var sql = completion.State switch
             {
-                OutboxItemState.Sent => "state = 4, completed_at = $now, last_error_code = NULL, last_error = NULL" + (completion.KeepPayload ? string.Empty : ", payload = zeroblob(0)"),
+                OutboxItemState.Sent => "state = 4, completed_at = $now, last_error_code = NULL, last_error = NULL" + (completion.KeepPayload ? string.Empty : ", payload_size = 0"),
                 OutboxItemState.Ready => "state = 0, next_attempt_at = $next, last_error_code = $code, last_error = $err",
                 OutboxItemState.Dead => "state = 5, completed_at = $now, last_error_code = $code, last_error = $err",
                 OutboxItemState.Waiting => "state = 3, waiting_for = $wait, next_attempt_at = $now, last_error_code = $code, last_error = $err",
@@ -252,7 +275,19 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
             cmd.Parameters.AddWithValue("$code", (object?)completion.ErrorCode ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$err", (object?)completion.Error ?? DBNull.Value);
             cmd.Parameters.AddWithValue("$wait", (object?)completion.WaitingFor ?? DBNull.Value);
-            return cmd.ExecuteNonQuery() == 1;
+            if (cmd.ExecuteNonQuery() != 1)
+            {
+                return false;
+            }
+
+            if (completion.State == OutboxItemState.Sent && !completion.KeepPayload)
+            {
+                using var erase = Command(c, t, "DELETE FROM outbox_payloads WHERE seq = (SELECT seq FROM outbox_items WHERE id = $id)");
+                erase.Parameters.AddWithValue("$id", completion.Id.ToString("D"));
+                erase.ExecuteNonQuery();
+            }
+
+            return true;
         }, cancellationToken);
     }
 
@@ -319,6 +354,9 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
     public Task<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken = default) =>
         WriteAsync((c, t) =>
         {
+            using var payloads = Command(c, t, "DELETE FROM outbox_payloads WHERE seq IN (SELECT seq FROM outbox_items WHERE state IN (4, 6) AND completed_at < $before)");
+            payloads.Parameters.AddWithValue("$before", completedBefore.ToUnixTimeMilliseconds());
+            payloads.ExecuteNonQuery();
             using var cmd = Command(c, t, "DELETE FROM outbox_items WHERE state IN (4, 6) AND completed_at < $before");
             cmd.Parameters.AddWithValue("$before", completedBefore.ToUnixTimeMilliseconds());
             return cmd.ExecuteNonQuery();
@@ -511,7 +549,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
             Execute(connection, "PRAGMA busy_timeout = 30000;");
             if (mode != SqliteOpenMode.ReadOnly)
             {
-                Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+                Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;");
                 if (_options.MaxDatabaseSizeBytes is { } max)
                 {
                     using var size = Command(connection, null, "PRAGMA page_size");
@@ -559,7 +597,7 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
                 partition_key TEXT,
                 target TEXT,
                 metadata TEXT,
-                payload BLOB NOT NULL,
+                payload_size INTEGER NOT NULL,
                 payload_key_id TEXT,
                 created_at INTEGER NOT NULL,
                 next_attempt_at INTEGER NOT NULL,
@@ -571,8 +609,10 @@ public sealed class SqliteOutboxStore : IOutboxStore, IAsyncDisposable, IDisposa
                 last_error_code TEXT,
                 last_error TEXT,
                 completed_at INTEGER);
+            CREATE TABLE IF NOT EXISTS outbox_payloads (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);
             CREATE UNIQUE INDEX IF NOT EXISTS ix_outbox_idempotency ON outbox_items (idempotency_key) WHERE idempotency_key IS NOT NULL AND state NOT IN (5, 6);
             CREATE INDEX IF NOT EXISTS ix_outbox_state ON outbox_items (state, next_attempt_at);
+            CREATE INDEX IF NOT EXISTS ix_outbox_ready ON outbox_items (state, seq);
             CREATE INDEX IF NOT EXISTS ix_outbox_partition ON outbox_items (partition_key, seq, state) WHERE partition_key IS NOT NULL;
             CREATE INDEX IF NOT EXISTS ix_outbox_completed ON outbox_items (completed_at) WHERE completed_at IS NOT NULL;
             PRAGMA user_version = 1;
