@@ -11,6 +11,7 @@ internal static class DoctorCommand
     [
         RuntimeCheck,
         PcscCheck,
+        QueueCommand.OutboxCheck,
     ];
 
     public static Command Create(CliContext context)
