@@ -22,6 +22,7 @@ internal static class CliApp
         root.Subcommands.Add(InsCommand.Create(context));
         root.Subcommands.Add(PscCommand.Create(context));
         CpsCommand.AddTo(root, context);
+        root.Subcommands.Add(QueueCommand.Create(context));
         return root;
     }
 

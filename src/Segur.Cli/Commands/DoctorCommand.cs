@@ -12,6 +12,7 @@ internal static class DoctorCommand
         RuntimeCheck,
         PcscCheck,
         TrustCommand.DoctorCheck,
+        QueueCommand.OutboxCheck,
     ];
 
     public static Command Create(CliContext context)
