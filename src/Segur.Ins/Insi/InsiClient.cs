@@ -57,7 +57,7 @@ public partial class InsiClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transport);
-        SegurOptions.ThrowIfInvalid(options);
+        options.ThrowIfInvalid();
         _options = options;
         _transport = transport;
         _ownedHttpClient = ownedHttpClient;
@@ -85,7 +85,7 @@ public partial class InsiClient : IDisposable
     public static async Task<InsiClient> CreateAsync(InsiClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        SegurOptions.ThrowIfInvalid(options);
+        options.ThrowIfInvalid();
         var handlerOptions = new SegurHttpHandlerOptions
         {
             ServerTrust = options.ServerTrust ?? (options.Environment == InsiEnvironment.Production ? IgcSanteTrust.Production : IgcSanteTrust.Test),

@@ -129,6 +129,26 @@ public sealed class InsiClientOptions : SegurClientOptions, IValidatableObject
         _ => QualificationTlsEndpoint,
     };
 
+    /// <summary>Validates the options, reporting attribute and cross-property problems together.</summary>
+    /// <exception cref="SegurValidationException"><c>SGR-1601</c> listing every problem.</exception>
+    internal void ThrowIfInvalid()
+    {
+        var failures = SegurOptions.Collect(this).ToList();
+        foreach (var result in Validate(new ValidationContext(this)))
+        {
+            var text = $"{string.Join(", ", result.MemberNames)}: {result.ErrorMessage}";
+            if (!failures.Contains(text))
+            {
+                failures.Add(text);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new SegurValidationException(CoreErrorCodes.OptionsInvalid, $"{nameof(InsiClientOptions)} is invalid: {string.Join("; ", failures)}") { Field = nameof(InsiClientOptions) };
+        }
+    }
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

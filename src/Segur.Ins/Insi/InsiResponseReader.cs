@@ -147,7 +147,15 @@ internal static class InsiResponseReader
             throw Invalid($"{what} has an OID that is not an INS OID.");
         }
 
-        return new InsIdentifier(matricule, oid, ReadDate(Child(element, "DateDeb")), ReadDate(Child(element, "DateFin")));
+        var from = ReadDate(Child(element, "DateDeb"));
+        var to = ReadDate(Child(element, "DateFin"));
+        if (from is not null && to is not null && to < from)
+        {
+            warnings.Add($"{what}: DateFin is before DateDeb; the validity dates were ignored.");
+            (from, to) = (null, null);
+        }
+
+        return new InsIdentifier(matricule, oid, from, to);
     }
 
     private static DateOnly? ReadDate(XmlElement? element)
