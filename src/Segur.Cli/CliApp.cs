@@ -18,6 +18,7 @@ internal static class CliApp
         var root = new RootCommand("segur: diagnostics and tools for the Segur SDK (cards, INS, Pro Santé Connect, DMP queue, simulators).");
         root.Options.Add(Json);
         root.Subcommands.Add(DoctorCommand.Create(context));
+        root.Subcommands.Add(InsiCommand.Create(context));
         return root;
     }
 
