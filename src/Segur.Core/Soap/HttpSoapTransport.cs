@@ -14,8 +14,8 @@ namespace Segur.Soap;
 /// <summary>Settings of <see cref="HttpSoapTransport"/>.</summary>
 public sealed class HttpSoapTransportOptions : SegurClientOptions
 {
-    /// <summary>Maps the service's SOAP faults to typed exceptions. <value>Default: <see langword="null"/>, meaning
-    /// <see cref="SoapFault.ToException"/> for every fault.</value></summary>
+    /// <summary>Maps SOAP faults to typed exceptions when the request's own <see cref="SoapRequest.FaultMapper"/> does not.
+    /// <value>Default: <see langword="null"/>, meaning <see cref="SoapFault.ToException"/>.</value></summary>
     public ISoapFaultMapper? FaultMapper { get; set; }
 
     /// <summary>The largest plain SOAP response (or MTOM root part) read, in bytes.
@@ -31,13 +31,13 @@ public sealed class HttpSoapTransportOptions : SegurClientOptions
 /// ways, fault mapping, WS-Addressing checks, logging and tracing.
 /// </summary>
 /// <remarks>
-/// <para>The <see cref="HttpClient"/> is not disposed: its owner (usually <c>IHttpClientFactory</c>) configures TLS,
+/// <para>Thread-safe; one instance can serve every call. The <see cref="HttpClient"/> is not disposed: its owner (usually <c>IHttpClientFactory</c>) configures TLS,
 /// client certificates and <see cref="HttpClient.Timeout"/>. Request attachments are not disposed either.</para>
 /// <para>Errors: HTTP 5xx, 408, 429, time-outs and connection failures → transient <see cref="SegurTransportException"/>
 /// (<c>SGR-1504</c>, <c>SGR-1502</c>, <c>SGR-1501</c>) with <see cref="SegurTransportException.RetryAfter"/> from the
 /// <c>Retry-After</c> header; other 4xx → non-transient <see cref="SegurTransportException"/> (401/403:
 /// <see cref="SegurAuthenticationException"/>); an untrusted server certificate → <c>SGR-1505</c>; a SOAP fault (whatever
-/// the status) → <see cref="HttpSoapTransportOptions.FaultMapper"/>, else <see cref="SoapFault.ToException"/>; a 2xx
+/// the status) → <see cref="SoapRequest.FaultMapper"/>, then <see cref="HttpSoapTransportOptions.FaultMapper"/>, else <see cref="SoapFault.ToException"/>; a 2xx
 /// answer that is not SOAP → <see cref="SegurProtocolException"/> <c>SGR-1208</c>.</para>
 /// <para>Telemetry: one <see cref="Activity"/> per call named <c>SOAP {action}</c> on the <c>Segur.Core</c> source;
 /// log event ids 1201–1205. Envelopes are logged (Trace) only with <see cref="SegurClientOptions.EnableSensitiveDataLogging"/>.</para>
@@ -196,7 +196,7 @@ public sealed partial class HttpSoapTransport : ISoapTransport
         {
             if (envelope.Fault is { } fault)
             {
-                throw _options.FaultMapper?.Map(fault, request) ?? fault.ToException();
+                throw request.FaultMapper?.Map(fault, request) ?? _options.FaultMapper?.Map(fault, request) ?? fault.ToException();
             }
 
             if (!response.IsSuccessStatusCode)
@@ -204,9 +204,9 @@ public sealed partial class HttpSoapTransport : ISoapTransport
                 throw HttpError(response, envelope.Document.OuterXml.Length > SnippetLength ? envelope.Document.OuterXml[..SnippetLength] : envelope.Document.OuterXml);
             }
 
-            if (request.MessageId is not null)
+            if (request.SentMessageId is { } messageId)
             {
-                envelope.Addressing.EnsureRelatesTo(request.MessageId, request.RequireRelatesTo);
+                envelope.Addressing.EnsureRelatesTo(messageId, request.RequireRelatesTo);
             }
 
             if (_options.EnableSensitiveDataLogging && _logger.IsEnabled(LogLevel.Trace))

@@ -52,6 +52,7 @@ public sealed class MtomMessage : IDisposable
     /// <param name="options">Limits and buffering; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The message; dispose it.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The options are out of range.</exception>
     /// <exception cref="SegurProtocolException">The body is malformed (<c>SGR-1210</c>), the boundary is missing or
     /// invalid (<c>SGR-1211</c>), a part is too large or there are too many (<c>SGR-1212</c>), the <c>start</c> part is
     /// missing (<c>SGR-1214</c>) or a part uses an unsupported encoding or the type is not multipart (<c>SGR-1215</c>).</exception>
@@ -60,6 +61,11 @@ public sealed class MtomMessage : IDisposable
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(contentType);
         options ??= new MtomReaderOptions();
+        if (options.MemoryThreshold is < 0 or > int.MaxValue / 2 || options.MaxPartSize <= 0 || options.MaxParts <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MemoryThreshold must be between 0 and 1 GiB, MaxPartSize and MaxParts positive.");
+        }
+
         var mediaType = MediaType.Parse(contentType);
         if (!mediaType.Type.StartsWith("multipart/", StringComparison.Ordinal))
         {

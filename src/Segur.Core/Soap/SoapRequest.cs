@@ -8,6 +8,8 @@ namespace Segur.Soap;
 /// An outgoing SOAP 1.2 request: endpoint, action, WS-Addressing headers, extra header blocks, the body (written by a
 /// callback, or a whole pre-built envelope such as a signed one) and optional MTOM attachments.
 /// </summary>
+/// <remarks>A request can be sent again (a retry): the body callback runs at each send, and seekable attachment
+/// streams are rewound. The transport does not dispose attachments.</remarks>
 /// <example>
 /// <code>
 /// var request = new SoapRequest(endpoint, "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite",
@@ -109,6 +111,11 @@ public sealed class SoapRequest
     /// <see cref="MessageId"/> is always refused. <value>Default: <see langword="false"/>.</value></summary>
     public bool RequireRelatesTo { get; init; }
 
+    /// <summary>Maps the service's faults for this request (the INSi or DMP client sets its own), so any
+    /// <see cref="ISoapTransport"/> applies it. <value>Default: <see langword="null"/>: the transport's
+    /// <see cref="HttpSoapTransportOptions.FaultMapper"/>, then <see cref="SoapFault.ToException"/>.</value></summary>
+    public ISoapFaultMapper? FaultMapper { get; init; }
+
     /// <summary>Whether the request is sent as MTOM. <value>Default: <see langword="null"/>, meaning MTOM exactly when
     /// <see cref="Attachments"/> is not empty.</value></summary>
     public bool? UseMtom { get; init; }
@@ -121,6 +128,9 @@ public sealed class SoapRequest
 
     internal bool IsMtom => UseMtom ?? Attachments.Count > 0;
 
+    /// <summary>The <c>wsa:MessageID</c> actually sent, which a response's <c>RelatesTo</c> must match.</summary>
+    internal string? SentMessageId => _envelope is not null || WriteAddressing ? MessageId : null;
+
     /// <summary>Writes the whole envelope.</summary>
     /// <param name="writer">The destination writer, at document start.</param>
     public void WriteEnvelope(XmlWriter writer)
@@ -132,49 +142,22 @@ public sealed class SoapRequest
             return;
         }
 
-        const string soap = "soap";
-        writer.WriteStartElement(soap, "Envelope", SoapNamespaces.Soap12);
+        var addressing = new List<KeyValuePair<string, string>>();
         if (WriteAddressing)
         {
-            writer.WriteAttributeString("xmlns", "wsa", null, SoapNamespaces.Addressing);
-        }
-
-        if (WriteAddressing || Headers.Count > 0)
-        {
-            writer.WriteStartElement(soap, "Header", SoapNamespaces.Soap12);
-            if (WriteAddressing)
+            addressing.Add(new("Action", Action));
+            if (MessageId is not null)
             {
-                writer.WriteElementString("wsa", "Action", SoapNamespaces.Addressing, Action);
-                if (MessageId is not null)
-                {
-                    writer.WriteElementString("wsa", "MessageID", SoapNamespaces.Addressing, MessageId);
-                }
-
-                if (To is not null)
-                {
-                    writer.WriteElementString("wsa", "To", SoapNamespaces.Addressing, To.AbsoluteUri);
-                }
-
-                if (ReplyTo is not null)
-                {
-                    writer.WriteStartElement("wsa", "ReplyTo", SoapNamespaces.Addressing);
-                    writer.WriteElementString("wsa", "Address", SoapNamespaces.Addressing, ReplyTo);
-                    writer.WriteEndElement();
-                }
+                addressing.Add(new("MessageID", MessageId));
             }
 
-            foreach (var header in Headers)
+            if (To is not null)
             {
-                header.WriteTo(writer, soap);
+                addressing.Add(new("To", To.AbsoluteUri));
             }
-
-            writer.WriteEndElement();
         }
 
-        writer.WriteStartElement(soap, "Body", SoapNamespaces.Soap12);
-        _writeBody!(writer);
-        writer.WriteEndElement();
-        writer.WriteEndElement();
+        SoapEnvelopeWriter.Write(writer, addressing, WriteAddressing ? ReplyTo : null, Headers, _writeBody!);
     }
 
     /// <summary>Serialises the envelope to UTF-8 bytes (with an XML declaration).</summary>

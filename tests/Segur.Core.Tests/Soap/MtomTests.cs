@@ -169,6 +169,16 @@ public sealed class MtomTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_OptionsOutOfRange_ThrowsArgumentOutOfRange()
+    {
+        var options = Options();
+        options.MemoryThreshold = 4L * 1024 * 1024 * 1024;
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            MtomMessage.ReadAsync(new MemoryStream(Multipart("b", ("<r>", "<a/>"))), "multipart/related; boundary=b", options));
+    }
+
+    [Fact]
     public async Task ReadAsync_Base64Part_IsUnsupported()
     {
         var body = "--b\r\nContent-ID: <r>\r\nContent-Transfer-Encoding: base64\r\n\r\nPGEvPg==\r\n--b--";

@@ -154,4 +154,25 @@ public class SoapFaultTests
         Assert.Null(fault.Detail);
         Assert.Null(fault.InnermostSubcode);
     }
+
+    [Fact]
+    public void WriteFault_ThenParse_RoundTripsCodeSubcodesReasonDetailAndRelatesTo()
+    {
+        var buffer = new StringWriter();
+        using (var writer = XmlWriter.Create(buffer))
+        {
+            SoapEnvelopeWriter.WriteFault(writer, new XmlQualifiedName("Receiver", SoapNamespaces.Soap12), "Service indisponible",
+                [new XmlQualifiedName("siram_40", "urn:siram"), new XmlQualifiedName("inner", "urn:other")],
+                d => d.WriteElementString("siram", "Erreur", "urn:siram", "x"), relatesTo: "uuid:req-1");
+        }
+
+        var envelope = SoapEnvelope.Parse(buffer.ToString());
+
+        var fault = envelope.Fault!;
+        Assert.True(fault.IsReceiverFault);
+        Assert.Equal([new XmlQualifiedName("siram_40", "urn:siram"), new XmlQualifiedName("inner", "urn:other")], fault.Subcodes);
+        Assert.Equal(new SoapFaultReason("Service indisponible", "fr"), fault.Reasons.Single());
+        Assert.NotNull(fault.FindDetailEntry("Erreur", "urn:siram"));
+        Assert.Equal("uuid:req-1", envelope.Addressing.RelatesTo);
+    }
 }
