@@ -19,6 +19,7 @@ internal static class CliApp
         root.Options.Add(Json);
         root.Subcommands.Add(DoctorCommand.Create(context));
         root.Subcommands.Add(InsiCommand.Create(context));
+        root.Subcommands.Add(TrustCommand.Create(context));
         return root;
     }
 

@@ -11,6 +11,7 @@ internal static class DoctorCommand
     [
         RuntimeCheck,
         PcscCheck,
+        TrustCommand.DoctorCheck,
     ];
 
     public static Command Create(CliContext context)

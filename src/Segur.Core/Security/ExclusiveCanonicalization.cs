@@ -32,6 +32,7 @@ public static class ExclusiveCanonicalization
     /// <see langword="null"/> for none.</param>
     /// <returns>The canonical form, UTF-8 encoded.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="element"/> is null.</exception>
+    /// <exception cref="ArgumentException">An attribute has a namespace but no prefix (possible only in a DOM built in memory).</exception>
     public static byte[] Canonicalize(XmlElement element, IEnumerable<string>? inclusivePrefixes = null, XmlNode? excluded = null)
     {
         ArgumentNullException.ThrowIfNull(element);
@@ -70,6 +71,13 @@ public static class ExclusiveCanonicalization
             if (attribute.NamespaceURI == XmlnsNamespace)
             {
                 continue;
+            }
+
+            if (attribute.Prefix.Length == 0 && attribute.NamespaceURI.Length > 0)
+            {
+                throw new ArgumentException(
+                    $"The attribute '{attribute.LocalName}' has a namespace but no prefix (created in memory without one); its serialized form is not defined, so it cannot be signed. Create it with a prefix.",
+                    nameof(element));
             }
 
             attributes.Add(attribute);

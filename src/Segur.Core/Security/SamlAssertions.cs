@@ -155,7 +155,9 @@ public static class SamlAssertions
                     {
                         if (value.XsiType is not null)
                         {
-                            valueElement.SetAttribute("type", XsiNamespace, "xs:" + value.XsiType);
+                            var type = document.CreateAttribute("xsi", "type", XsiNamespace);
+                            type.Value = "xs:" + value.XsiType;
+                            valueElement.Attributes.Append(type);
                         }
 
                         valueElement.AppendChild(document.CreateTextNode(value.Text ?? string.Empty));

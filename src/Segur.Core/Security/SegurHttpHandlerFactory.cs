@@ -65,8 +65,16 @@ public static class SegurHttpHandlerFactory
                     "The client credential's certificate has no private key the TLS stack can use (a card key needs a PKCS#11 or OS-store bridge).");
             }
 
-            ssl.ClientCertificates = [certificate];
-            ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+            if (options.ClientCredential is Pkcs12CredentialSource { ExtraCertificates.Count: > 0 } pkcs12)
+            {
+                // Send the issuing CAs found in the PKCS#12 file along with the certificate.
+                ssl.ClientCertificateContext = SslStreamCertificateContext.Create(certificate, pkcs12.ExtraCertificates, offline: true);
+            }
+            else
+            {
+                ssl.ClientCertificates = [certificate];
+                ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+            }
         }
 
         var trust = options.ServerTrust;

@@ -15,7 +15,7 @@ namespace Segur.Testing.Pki;
 /// <remarks>
 /// <para>Names, extensions and validity periods are fixed for a given clock, so tests are reproducible; the keys are
 /// fresh RSA-2048 keys on each <see cref="Create"/>. Validity is computed from the <see cref="TimeProvider"/> given
-/// to <see cref="Create"/>: CAs from 1 year before to 10 years after "now", leaves from 1 day before to 1 year after,
+/// to <see cref="Create"/>: CAs from 5 years before to 10 years after "now", leaves from 1 day before to 1 year after,
 /// unless given explicitly (to make expired or not-yet-valid certificates).</para>
 /// <para>Trust it with <see cref="Trust"/> (never with the real IGC-Santé anchors). Certificates returned by the
 /// <c>Issue…</c> methods carry their private key.</para>
@@ -34,9 +34,9 @@ public sealed class TestPki : IDisposable
         _time = time;
         Name = name;
         var now = time.GetUtcNow();
-        Root = CreateCa(CaName($"TEST AC RACINE IGC-SANTE {name}"), null, now.AddYears(-1), now.AddYears(10), pathLength: 1);
-        OrganisationsCa = CreateCa(CaName($"TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS {name}"), Root, now.AddYears(-1), now.AddYears(10), pathLength: 0);
-        PersonsCa = CreateCa(CaName($"TEST AC IGC-SANTE FORT PERSONNES {name}"), Root, now.AddYears(-1), now.AddYears(10), pathLength: 0);
+        Root = CreateCa(CaName($"TEST AC RACINE IGC-SANTE {name}"), null, now.AddYears(-5), now.AddYears(10), pathLength: 1);
+        OrganisationsCa = CreateCa(CaName($"TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS {name}"), Root, now.AddYears(-5), now.AddYears(10), pathLength: 0);
+        PersonsCa = CreateCa(CaName($"TEST AC IGC-SANTE FORT PERSONNES {name}"), Root, now.AddYears(-5), now.AddYears(10), pathLength: 0);
         Trust = IgcSanteTrust.Custom($"test PKI {name}", [Root], [OrganisationsCa, PersonsCa]);
     }
 
@@ -234,6 +234,11 @@ public sealed class TestPki : IDisposable
         var now = _time.GetUtcNow();
         var from = notBefore ?? now.AddDays(-1);
         var to = notAfter ?? now.AddYears(1);
+        if (from < issuer.NotBefore)
+        {
+            from = issuer.NotBefore.ToUniversalTime();
+        }
+
         if (to > issuer.NotAfter)
         {
             to = issuer.NotAfter.ToUniversalTime();
