@@ -20,6 +20,7 @@ internal static class CliApp
         root.Subcommands.Add(DoctorCommand.Create(context));
         root.Subcommands.Add(InsiCommand.Create(context));
         root.Subcommands.Add(TrustCommand.Create(context));
+        root.Subcommands.Add(InsCommand.Create(context));
         return root;
     }
 

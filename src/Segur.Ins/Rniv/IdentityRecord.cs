@@ -143,6 +143,17 @@ public sealed class IdentityRecord
         }
     }
 
+    /// <summary>The attached INS, to send to INSi for a verification (WS_INS3) and nothing else: the national
+    /// referential is the one party an unqualified INS may go to. To share an INS use <see cref="GetShareableIns"/>.</summary>
+    /// <returns>The INS retrieved earlier (RECUP or QUAL).</returns>
+    /// <exception cref="SegurValidationException">INSi is forbidden for this identity (<see cref="InsErrorCodes.InsiForbidden"/>)
+    /// or no INS is attached (<see cref="InsErrorCodes.InsMissing"/>).</exception>
+    public InsIdentifier GetInsForInsiVerification()
+    {
+        EnsureInsiAllowed();
+        return _ins ?? throw new SegurValidationException(InsErrorCodes.InsMissing, $"The identity is {Status.ToCode()}: it has no INS to verify.") { Field = "ins" };
+    }
+
     /// <summary>Applies an INSi answer (code 00: one identity, with its INS) to the record.</summary>
     /// <param name="retrieved">The identity INSi returned, with its INS.</param>
     /// <returns>What changed; check <see cref="InsiApplyOutcome.Discrepancies"/> for a validated identity.</returns>
