@@ -156,6 +156,42 @@ public partial class InsiClient : IDisposable
             (result, messageId) => InsiResponseReader.ReadSearch(result, query, messageId), cancellationToken);
     }
 
+    /// <summary>Searches by traits with the first-name strategy: each birth first name alone, in order, then the whole
+    /// list; on "several identities" the birth place is added when known. Stops at the first identity found or fault.</summary>
+    /// <param name="traits">The patient's strict traits (birth place optional).</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>The first result that found an identity; otherwise the last one, with <see cref="InsiNextStep.CheckTraits"/>
+    /// when every first-name variant found nobody.</returns>
+    /// <exception cref="InsiFaultException">INSi answered with a fault.</exception>
+    /// <exception cref="SegurTransportException">The network failed or timed out, after retries.</exception>
+    public virtual async Task<InsiSearchResult> SearchWithFirstNameStrategyAsync(InsTraits traits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(traits);
+        var variants = traits.GivenNames.Distinct(StringComparer.Ordinal).ToList();
+        if (traits.GivenNames.Count > 1)
+        {
+            variants.Add(traits.GivenNameList);
+        }
+
+        InsiSearchResult? last = null;
+        foreach (var firstNames in variants)
+        {
+            var query = new InsiTraitsQuery(traits.BirthName, firstNames, traits.Sex, traits.BirthDate);
+            last = await SearchByTraitsAsync(query, cancellationToken).ConfigureAwait(false);
+            if (last.Outcome == InsiSearchOutcome.Several && traits.BirthPlace is not null)
+            {
+                last = await SearchByTraitsAsync(query.WithBirthPlace(traits.BirthPlace), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (last.Outcome != InsiSearchOutcome.NotFound)
+            {
+                return last;
+            }
+        }
+
+        return new InsiSearchResult(last!.Outcome, last.ReturnCode, last.ReturnLabel, null, InsiNextStep.CheckTraits, last.Warnings, last.MessageId, last.RawResult);
+    }
+
     /// <summary>Searches an identity with the data read from a Vitale card (WS_INS1, <c>rechercherInsAvecCarteVitale</c>).</summary>
     /// <param name="query">The card data.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

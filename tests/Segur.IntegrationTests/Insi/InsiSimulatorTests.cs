@@ -347,3 +347,43 @@ public sealed class InsiSimulatorCpxTests(InsiSimulators sims) : IClassFixture<I
         Assert.Equal("desir_560", ex.ServiceCode);
     }
 }
+
+public sealed class InsiStrategyTests(InsiSimulators sims) : IClassFixture<InsiSimulators>
+{
+    [Fact]
+    public async Task SearchWithFirstNameStrategy_Tchitchi_FindsWithSecondFirstName()
+    {
+        using var client = await InsiClient.CreateAsync(sims.Options(sims.Tls));
+        var before = sims.Tls.Requests.Count;
+
+        var result = await client.SearchWithFirstNameStrategyAsync(InsTraits.Create("TCHITCHI", "OLA CATARINA BELLA", InsSex.Female, BirthDate.ParseIso("1936-06-21")));
+
+        Assert.True(result.IsFound);
+        Assert.Equal("236066322083656", result.Identity!.Matricule!.Value);
+        Assert.Equal(before + 2, sims.Tls.Requests.Count);
+    }
+
+    [Fact]
+    public async Task SearchWithFirstNameStrategy_DeVinciWithBirthPlace_AddsPlaceOnSeveral()
+    {
+        using var client = await InsiClient.CreateAsync(sims.Options(sims.Tls));
+
+        var result = await client.SearchWithFirstNameStrategyAsync(InsTraits.Create("DE VINCI", "LEONARDO", InsSex.Male, BirthDate.ParseIso("2014-02-01"), "63220"));
+
+        Assert.True(result.IsFound);
+        Assert.Equal("63220", result.Identity!.BirthPlace);
+    }
+
+    [Fact]
+    public async Task SearchWithFirstNameStrategy_Houilles_TriesEveryVariantThenAdvisesCheckingTraits()
+    {
+        using var client = await InsiClient.CreateAsync(sims.Options(sims.Tls));
+        var before = sims.Tls.Requests.Count;
+
+        var result = await client.SearchWithFirstNameStrategyAsync(InsTraits.Create("HOUILLES", "PIERRE PAUL JACQUES", InsSex.Male, BirthDate.ParseIso("1993-01-27")));
+
+        Assert.Equal(InsiSearchOutcome.NotFound, result.Outcome);
+        Assert.Equal(InsiNextStep.CheckTraits, result.NextStep);
+        Assert.Equal(before + 4, sims.Tls.Requests.Count);
+    }
+}
