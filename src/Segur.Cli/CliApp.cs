@@ -23,6 +23,9 @@ internal static class CliApp
         root.Subcommands.Add(PscCommand.Create(context));
         CpsCommand.AddTo(root, context);
         root.Subcommands.Add(QueueCommand.Create(context));
+        root.Subcommands.Add(InsiCommand.Create(context));
+        root.Subcommands.Add(TrustCommand.Create(context));
+        root.Subcommands.Add(InsCommand.Create(context));
         return root;
     }
 
