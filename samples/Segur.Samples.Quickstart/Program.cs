@@ -1,10 +1,10 @@
-// The Segur SDK quick start: a pharmacy's day, end to end, on embedded simulators and a virtual CPS card.
-// Each package adds its step here. Run with: dotnet run --project samples/Segur.Samples.Quickstart
+// The Segur SDK quick start: a pharmacy's day, end to end, on embedded simulators and a virtual CPS card, with no
+// setting to make. Each package adds its step here. Run with: dotnet run --project samples/Segur.Samples.Quickstart
 using Segur;
 using Segur.Audit;
 using Segur.Diagnostics;
 
-Console.WriteLine("Segur SDK quick start");
+Console.WriteLine("Segur SDK quick start — a pharmacy's day on embedded simulators");
 var workFolder = Path.Combine(Path.GetTempPath(), "segur-quickstart-" + Environment.ProcessId);
 Directory.CreateDirectory(workFolder);
 
@@ -20,14 +20,42 @@ await audit.WriteAsync(new AuditRecord
 });
 #endregion
 
-Console.WriteLine($"1. Audit trail written to {audit.Path}");
-Console.WriteLine($"   Telemetry sources: {string.Join(", ", SegurDiagnostics.All)}");
+try
+{
+    Console.WriteLine($"0. Audit trail: {audit.Path}; telemetry sources: {string.Join(", ", SegurDiagnostics.All)}");
 
-// --- Segur.Psc step (PscQuickstartStep.cs) ---
-var (pscSimulator, pscClient, pscSession) = await PscQuickstartStep.RunAsync();
-// --- end Segur.Psc step ---
-pscSession.Dispose();
-pscClient.Dispose();
-await pscSimulator.DisposeAsync();
-Console.WriteLine("Done.");
-return 0;
+    // 1. The pharmacist inserts a CPS card (virtual card, in memory: no PC/SC service needed here).
+    var pharmacist = await CardQuickstartStep.RunAsync();
+
+    // 2. Pro Santé Connect session (embedded simulator, loopback redirect).
+    var (pscSimulator, pscClient, pscSession) = await PscQuickstartStep.RunAsync();
+    await using (pscSimulator)
+    using (pscClient)
+    using (pscSession)
+    {
+        // 3-4. INSi search from traits (simulator, organisation certificate), identity qualified on an ID check.
+        var qualified = await InsQuickstartStep.RunAsync(workFolder);
+
+        // 5. CDA N1 for the patient, and 6. sent through the durable queue (network cut, queued, restored, sent once).
+        await DmpQuickstartStep.RunAsync(qualified, pharmacist, workFolder, audit);
+    }
+
+    Console.WriteLine("7. MSSanté: not yet in the SDK (next package).");
+    Console.WriteLine("Done.");
+    return 0;
+}
+catch (SegurException ex)
+{
+    Console.Error.WriteLine($"Quick start failed: {ex.Message}");
+    return 1;
+}
+finally
+{
+    try
+    {
+        Directory.Delete(workFolder, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+}
