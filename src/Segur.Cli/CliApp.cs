@@ -24,8 +24,6 @@ internal static class CliApp
         CpsCommand.AddTo(root, context);
         root.Subcommands.Add(QueueCommand.Create(context));
         root.Subcommands.Add(InsiCommand.Create(context));
-        root.Subcommands.Add(TrustCommand.Create(context));
-        root.Subcommands.Add(InsCommand.Create(context));
         return root;
     }
 

@@ -46,3 +46,21 @@ public class CliErrorHandlingTests
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }
 }
+
+public class CliTreeTests
+{
+    [Fact]
+    public async Task Help_ListsEveryCommandOnce_AndExitsZero()
+    {
+        var output = new StringWriter();
+        var exit = await CliApp.RunAsync(["--help"], output, new StringWriter());
+        Assert.Equal(0, exit);
+        var root = CliApp.BuildRoot(new CliContext(new StringWriter(), new StringWriter()));
+        var names = root.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name)).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        foreach (var command in new[] { "doctor", "trust", "ins", "insi", "psc", "cps", "queue" })
+        {
+            Assert.Contains(command, names);
+        }
+    }
+}
