@@ -41,6 +41,9 @@ public static partial class CpsErrorCodes
     /// <summary>The card and the reader have no transmission protocol in common.</summary>
     public const string ProtocolMismatch = "SGR-6012";
 
+    /// <summary>The exchange with the card failed (SCARD_E_NOT_TRANSACTED): the card moved, was removed or reset during the command. Transient.</summary>
+    public const string CardCommunicationFailed = "SGR-6013";
+
     /// <summary>Another PC/SC error; <see cref="SegurException.RawFault"/> holds its hexadecimal code.</summary>
     public const string PcscFailed = "SGR-6099";
 

@@ -11,6 +11,7 @@ public sealed class PcscErrorsTests
     [InlineData(PcscConstants.NoReadersAvailable, CpsErrorCodes.NoReaders, typeof(SegurCardException))]
     [InlineData(PcscConstants.UnknownReader, CpsErrorCodes.ReaderNotFound, typeof(SegurCardException))]
     [InlineData(PcscConstants.NoSmartcard, CpsErrorCodes.CardNotPresent, typeof(CardNotPresentException))]
+    [InlineData(PcscConstants.NotTransacted, CpsErrorCodes.CardCommunicationFailed, typeof(SegurCardException))]
     [InlineData(PcscConstants.RemovedCard, CpsErrorCodes.CardRemoved, typeof(CardRemovedException))]
     [InlineData(PcscConstants.SharingViolation, CpsErrorCodes.SharingViolation, typeof(SegurCardException))]
     [InlineData(PcscConstants.Timeout, CpsErrorCodes.PcscTimeout, typeof(SegurCardException))]

@@ -26,6 +26,7 @@ internal static class PcscErrors
         PcscConstants.SharingViolation => "SCARD_E_SHARING_VIOLATION",
         PcscConstants.NoSmartcard => "SCARD_E_NO_SMARTCARD",
         PcscConstants.ProtoMismatch => "SCARD_E_PROTO_MISMATCH",
+        PcscConstants.NotTransacted => "SCARD_E_NOT_TRANSACTED",
         PcscConstants.ReaderUnavailable => "SCARD_E_READER_UNAVAILABLE",
         PcscConstants.NoService => "SCARD_E_NO_SERVICE",
         PcscConstants.ServiceStopped => "SCARD_E_SERVICE_STOPPED",
@@ -65,6 +66,8 @@ internal static class PcscErrors
             PcscConstants.ResetCard => new SegurCardException(CpsErrorCodes.CardReset, $"The card was reset by another application{at}; reconnect and verify the PIN again.", isTransient: true, rawFault: raw),
             PcscConstants.UnresponsiveCard or PcscConstants.UnpoweredCard => new SegurCardException(
                 CpsErrorCodes.CardUnresponsive, $"The card does not answer{at}; check it is inserted the right way.", rawFault: raw),
+            PcscConstants.NotTransacted => new SegurCardException(
+                CpsErrorCodes.CardCommunicationFailed, $"The exchange with the card failed{at} (card moved, removed or reset during the command); retry.", isTransient: true, rawFault: raw),
             PcscConstants.ProtoMismatch => new SegurCardException(CpsErrorCodes.ProtocolMismatch, $"The card and the reader share no protocol{at}.", rawFault: raw),
             _ => new SegurCardException(CpsErrorCodes.PcscFailed, $"PC/SC error {Name(code)} in {operation}{at}.", rawFault: raw),
         };

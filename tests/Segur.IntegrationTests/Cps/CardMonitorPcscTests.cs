@@ -32,6 +32,7 @@ public sealed class CardMonitorPcscTests
         await NextAsync(events, e => e.Kind == CardEventKind.ReaderAdded && e.ReaderName == Pcscd.Reader);
 
         await using var card = new VirtualCpsCard();
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         var inserted = await NextAsync(events, e => e.ReaderName == Pcscd.Reader && e.Kind is CardEventKind.CardInserted or CardEventKind.CardRemoved);
         Assert.Equal(CardEventKind.CardInserted, inserted.Kind);
@@ -65,6 +66,7 @@ public sealed class CardMonitorPcscTests
 
         await NextAsync(events, e => e.Kind == CardEventKind.ServiceRestored);
         await NextAsync(events, e => e.Kind == CardEventKind.ReaderAdded && e.ReaderName == Pcscd.Reader);
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         var inserted = await NextAsync(events, e => e.Kind == CardEventKind.CardInserted);
         Assert.Equal(Pcscd.Reader, inserted.ReaderName);

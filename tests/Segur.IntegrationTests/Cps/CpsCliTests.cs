@@ -11,6 +11,7 @@ public sealed class CpsCliTests
     public async Task CpsInfoJson_VirtualCardBehindPcscd_PrintsHolderIdentifier()
     {
         await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700077777" });
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
         using var output = new StringWriter();
@@ -29,6 +30,7 @@ public sealed class CpsCliTests
     public async Task CpsReadersJson_CardInserted_ListsReaderWithAtrAndType()
     {
         await using var card = new VirtualCpsCard();
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
         using var output = new StringWriter();

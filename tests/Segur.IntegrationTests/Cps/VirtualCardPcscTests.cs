@@ -14,6 +14,7 @@ public sealed class VirtualCardPcscTests
     public async Task ReadInfoAsync_VirtualCardBehindPcscd_ReturnsHolder()
     {
         await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700054321", LastName = "DUPONT", FirstName = "ALEX" });
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
 
@@ -36,6 +37,7 @@ public sealed class VirtualCardPcscTests
     public async Task VerifyPinAsync_WrongThenRight_DecrementsThenResetsTries()
     {
         await using var card = new VirtualCpsCard();
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
         using var cps = CpsCard.Connect(Pcscd.Reader);
@@ -53,6 +55,7 @@ public sealed class VirtualCardPcscTests
     public async Task VerifyPinAsync_ThreeWrongPins_BlocksPin()
     {
         await using var card = new VirtualCpsCard();
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
         using var cps = CpsCard.Connect(Pcscd.Reader);
@@ -72,6 +75,7 @@ public sealed class VirtualCardPcscTests
     public async Task SignDataAsync_AfterPin_VerifiesWithCertificatePublicKey()
     {
         await using var card = new VirtualCpsCard();
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
         using var cps = CpsCard.Connect(Pcscd.Reader);
@@ -91,6 +95,7 @@ public sealed class VirtualCardPcscTests
     public async Task SignHashAsync_WithoutPin_ThrowsPinRequired()
     {
         await using var card = new VirtualCpsCard();
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
         using var cps = CpsCard.Connect(Pcscd.Reader, new CpsCardOptions());
@@ -103,6 +108,7 @@ public sealed class VirtualCardPcscTests
     public async Task SignHashAsync_CardPulledMidOperation_ThrowsCardExceptionWithoutHanging()
     {
         await using var card = new VirtualCpsCard();
+        await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
         using var cps = CpsCard.Connect(Pcscd.Reader);

@@ -30,6 +30,7 @@ internal static class PcscConstants
     public const uint SharingViolation = 0x8010000B;
     public const uint NoSmartcard = 0x8010000C;
     public const uint ProtoMismatch = 0x8010000F;
+    public const uint NotTransacted = 0x80100016;
     public const uint ReaderUnavailable = 0x80100017;
     public const uint NoService = 0x8010001D;
     public const uint ServiceStopped = 0x8010001E;
