@@ -50,8 +50,20 @@ internal static class CliApp
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            await error.WriteLineAsync($"{ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"{CommandPath(parse)}: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    /// <summary>The command the user ran, e.g. <c>segur ins datamatrix</c>, to prefix a one-line error.</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Parent is null ? "segur" : result.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 }

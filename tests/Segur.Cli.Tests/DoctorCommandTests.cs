@@ -64,3 +64,20 @@ public class CliTreeTests
         }
     }
 }
+
+public class CliIoErrorTests
+{
+    [Fact]
+    public async Task UnreadableFile_IsOneLineNamingTheCommand_AndExitsOne()
+    {
+        var error = new StringWriter();
+        var missingFolder = Path.Combine(Path.GetTempPath(), "segur-missing-" + Guid.NewGuid().ToString("N"), "ins.png");
+        var exit = await CliApp.RunAsync(
+            ["ins", "datamatrix", "--matricule", "285032A004123", "--oid", "1.2.250.1.213.1.4.10", "--birth-name", "D'ORNANO-MARTIN",
+             "--first-names", "JEANNE MARIE-ANGE", "--sex", "F", "--birth-date", "1985-03-14", "--birth-place", "2A004", "--png", missingFolder],
+            new StringWriter(), error);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("segur ins datamatrix: ", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -28,7 +28,7 @@ internal static class CpsCommand
     private static Command Readers(CliContext context)
     {
         var command = new Command("readers", "List PC/SC readers: card present, ATR, recognised card type.");
-        command.SetAction(parse => Guard(context, () =>
+        command.SetAction(parse =>
         {
             using var pcsc = SmartCardContext.Establish();
             var readers = pcsc.GetReaderStates().Select(r => new
@@ -55,7 +55,7 @@ internal static class CpsCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -64,7 +64,7 @@ internal static class CpsCommand
         var reader = new Option<string?>("--reader") { Description = "The reader (default: the first reader holding a CPS card)." };
         var command = new Command("info", "Read the CPS card: type, card number, holder identifier and names, certificate.");
         command.Options.Add(reader);
-        command.SetAction((parse, cancellationToken) => GuardAsync(context, async () =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             using var card = CpsCard.Connect(parse.GetValue(reader));
             var info = await card.ReadInfoAsync(cancellationToken).ConfigureAwait(false);
@@ -95,7 +95,7 @@ internal static class CpsCommand
             context.Output.WriteLine($"Issuer:       {info.CertificateIssuer}");
             context.Output.WriteLine($"Valid:        {info.NotBefore:yyyy-MM-dd} to {info.NotAfter:yyyy-MM-dd}");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -176,30 +176,6 @@ internal static class CpsCommand
             return 0;
         });
         return command;
-    }
-
-    private static int Guard(CliContext context, Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SegurException ex)
-        {
-            return context.Fail(ex.Message);
-        }
-    }
-
-    private static async Task<int> GuardAsync(CliContext context, Func<Task<int>> action)
-    {
-        try
-        {
-            return await action().ConfigureAwait(false);
-        }
-        catch (SegurException ex)
-        {
-            return context.Fail(ex.Message);
-        }
     }
 
     internal static string CardTypeName(CpsCardGeneration generation) => generation switch

@@ -23,7 +23,7 @@ internal static class InsCommand
         var value = new Argument<string>("matricule") { Description = "13 characters (the key is computed) or 15 characters (the key is checked)." };
         var command = new Command("key", "Compute the two-digit key of a NIR/NIA (13 characters), or check it (15 characters).");
         command.Arguments.Add(value);
-        command.SetAction(parse => Guard(context, () =>
+        command.SetAction(parse =>
         {
             var input = (parse.GetValue(value) ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal);
             if (input.Length == 15)
@@ -42,7 +42,7 @@ internal static class InsCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -51,29 +51,8 @@ internal static class InsCommand
         var value = new Argument<string>("matricule") { Description = "The matricule INS with its key (15 characters)." };
         var command = new Command("check", "Check the key of a 15-character matricule INS: exit 0 when right, 1 otherwise.");
         command.Arguments.Add(value);
-        command.SetAction(parse => Guard(context, () => Check(context, parse.GetValue(CliApp.Json), parse.GetValue(value) ?? string.Empty)));
+        command.SetAction(parse => Check(context, parse.GetValue(CliApp.Json), parse.GetValue(value) ?? string.Empty));
         return command;
-    }
-
-    /// <summary>System.CommandLine reports exceptions itself; INS errors become a one-line reason and exit code 1.</summary>
-    private static int Guard(CliContext context, Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (SegurException ex)
-        {
-            return context.Fail(ex.Message);
-        }
-        catch (IOException ex)
-        {
-            return context.Fail("segur ins: " + ex.Message);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            return context.Fail("segur ins: " + ex.Message);
-        }
     }
 
     private static int Check(CliContext context, bool json, string input)
@@ -120,7 +99,7 @@ internal static class InsCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => Guard(context, () =>
+        command.SetAction(parse =>
         {
             var size = parse.GetValue(moduleSize);
             var quiet = parse.GetValue(quietZone);
@@ -196,7 +175,7 @@ internal static class InsCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -205,7 +184,7 @@ internal static class InsCommand
         var file = new Argument<string?>("file") { Description = "A file holding the scanned content, or - for standard input.", DefaultValueFactory = _ => "-" };
         var command = new Command("parse-datamatrix", "Parse a scanned INS Datamatrix content and print the identity as JSON.");
         command.Arguments.Add(file);
-        command.SetAction(parse => Guard(context, () =>
+        command.SetAction(parse =>
         {
             var path = parse.GetValue(file) ?? "-";
             string content;
@@ -239,7 +218,7 @@ internal static class InsCommand
                 birthPlace = identity.BirthPlace,
             });
             return 0;
-        }));
+        });
         return command;
     }
 }
