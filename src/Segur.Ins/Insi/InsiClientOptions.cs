@@ -131,23 +131,10 @@ public sealed class InsiClientOptions : SegurClientOptions, IValidatableObject
 
     /// <summary>Validates the options, reporting attribute and cross-property problems together.</summary>
     /// <exception cref="SegurValidationException"><c>SGR-1601</c> listing every problem.</exception>
-    internal void ThrowIfInvalid()
-    {
-        var failures = SegurOptions.Collect(this).ToList();
-        foreach (var result in Validate(new ValidationContext(this)))
-        {
-            var text = $"{string.Join(", ", result.MemberNames)}: {result.ErrorMessage}";
-            if (!failures.Contains(text))
-            {
-                failures.Add(text);
-            }
-        }
+    internal void ThrowIfInvalid() => OptionsFailures.ThrowIfAny(nameof(InsiClientOptions), CollectFailures());
 
-        if (failures.Count > 0)
-        {
-            throw new SegurValidationException(CoreErrorCodes.OptionsInvalid, $"{nameof(InsiClientOptions)} is invalid: {string.Join("; ", failures)}") { Field = nameof(InsiClientOptions) };
-        }
-    }
+    /// <summary>Every problem of these options, attributes and cross-property rules.</summary>
+    internal List<string> CollectFailures() => OptionsFailures.Collect(this);
 
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
