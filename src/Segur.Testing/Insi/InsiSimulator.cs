@@ -40,6 +40,10 @@ public sealed class InsiSimulatorOptions
     /// <value>Default: <see langword="false"/>.</value></summary>
     public bool UsePrefixedNamespaces { get; set; }
 
+    /// <summary>The contract of the verification operation (WS_INS3) the simulator serves; the client's
+    /// <see cref="InsiClientOptions.Verification"/> must agree. <value>Default: <see cref="InsiOperationContract.DefaultVerification"/>.</value></summary>
+    public InsiOperationContract Verification { get; set; } = InsiOperationContract.DefaultVerification;
+
     /// <summary>The clock used to check assertion validity and for delays. <value>Default: <see cref="TimeProvider.System"/>.</value></summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
@@ -53,7 +57,9 @@ public sealed record InsiSimulatorRequest(string Action, string MessageId, strin
 
 /// <summary>
 /// An INSi simulator on <c>https://127.0.0.1:&lt;random port&gt;/lps</c> (Kestrel, SOAP 1.2) that behaves like the
-/// qualification platform: the public test identities (found, none, several, first-name rules, history), checks of
+/// qualification platform: the public test identities (found, none, several, first-name rules, history), the
+/// verification (WS_INS3, per <see cref="InsiSimulatorOptions.Verification"/>: <c>00</c> when INS, OID and traits agree, else
+/// <c>01</c>), checks of
 /// both contexts, the <c>uuid:</c> MessageID, the empty <c>COUVERTURE</c> of a traits search, the action, and
 /// authentication (mutual TLS with the CN rule, or a signed assertion PS verified with Segur.Security). Faults are
 /// SIRAM-shaped SOAP 1.2 faults with HTTP 500: <c>desir_550</c> (unknown IDAM), <c>desir_560</c> (wrong CN, missing or
@@ -69,6 +75,7 @@ public sealed class InsiSimulator : IAsyncDisposable
     private const string Result = "http://www.cnamts.fr/INSiResultat";
     private const string TraitsAction = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite";
     private const string VitaleAction = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecCarteVitale";
+    private const string VerificationResult = "http://www.cnamts.fr/INSiLot2/REPUnitaire";
 
     private readonly WebApplication _app;
     private readonly InsiSimulatorOptions _options;
@@ -301,7 +308,7 @@ public sealed class InsiSimulator : IAsyncDisposable
         }
 
         var action = envelope.Addressing.Action;
-        if (action is not (TraitsAction or VitaleAction))
+        if (action is not (TraitsAction or VitaleAction) && action != _options.Verification.Action)
         {
             return Malformed($"Action inconnue.", messageId);
         }
@@ -348,7 +355,12 @@ public sealed class InsiSimulator : IAsyncDisposable
         }
 
         var body = envelope.BodyContent;
-        return action == TraitsAction ? SearchByTraits(body, couverture, messageId) : SearchWithVitale(body, couverture, messageId);
+        return action switch
+        {
+            TraitsAction => SearchByTraits(body, couverture, messageId),
+            VitaleAction => SearchWithVitale(body, couverture, messageId),
+            _ => Verify(body, couverture, messageId),
+        };
     }
 
     private (int Status, string Xml)? Authenticate(SoapEnvelope envelope, X509Certificate2? clientCertificate, string messageId)
@@ -440,6 +452,55 @@ public sealed class InsiSimulator : IAsyncDisposable
         var matches = _options.Identities.Where(i =>
             i.VitaleInsuredNir == num + cle && i.BirthDate == dateNai && i.VitaleRank.ToString(CultureInfo.InvariantCulture) == rang).ToList();
         return Ok(matches);
+    }
+
+    private (int Status, string Xml) Verify(XmlElement? body, XmlElement couverture, string messageId)
+    {
+        var contract = _options.Verification;
+        var ns = contract.BodyNamespace;
+        if (couverture.ChildNodes.OfType<XmlElement>().Any())
+        {
+            return Malformed("COUVERTURE doit etre vide pour une verification.", messageId);
+        }
+
+        if (body is null || body.LocalName != contract.BodyElementName || body.NamespaceURI != ns)
+        {
+            return Malformed($"Corps {contract.BodyElementName} attendu.", messageId);
+        }
+
+        var supplied = Child(body, "INSFourni", ns);
+        var id = Child(supplied, "IdIndividu", ns);
+        var traits = Child(body, "TraitsIdentiteIndividu", ns);
+        var matricule = Child(id, "NumIdentifiant", ns)?.InnerText.Trim() + Child(id, "Cle", ns)?.InnerText.Trim();
+        var oid = Child(supplied, "OID", ns)?.InnerText.Trim();
+        var name = Child(traits, "NomNaissance", ns)?.InnerText.Trim();
+        var firstNames = Child(traits, "ListePrenom", ns)?.InnerText.Trim() ?? Child(traits, "Prenom", ns)?.InnerText.Trim();
+        var sex = Child(traits, "Sexe", ns)?.InnerText.Trim();
+        var date = Child(traits, "DateNaissance", ns)?.InnerText.Trim();
+        if (matricule.Length != 15 || string.IsNullOrEmpty(oid) || string.IsNullOrEmpty(name) || string.IsNullOrEmpty(firstNames)
+            || string.IsNullOrEmpty(sex) || string.IsNullOrEmpty(date))
+        {
+            return Malformed("INSFourni (IdIndividu, OID) et les traits (NomNaissance, Prenom, Sexe, DateNaissance) sont requis.", messageId);
+        }
+
+        var confirmed = _options.Identities.Any(i => i.Matricule == matricule && i.Oid == oid
+            && Comparable(i.BirthName) == Comparable(name) && i.Sex == sex && i.BirthDate == date && FirstNamesMatch(i.GivenNames, firstNames));
+        var builder = new StringBuilder();
+        using (var writer = XmlWriter.Create(builder, new XmlWriterSettings { OmitXmlDeclaration = true }))
+        {
+            writer.WriteStartElement("soap", "Envelope", Soap);
+            writer.WriteStartElement("soap", "Body", Soap);
+            writer.WriteStartElement("REPUnitaire", VerificationResult);
+            writer.WriteStartElement("CR", VerificationResult);
+            writer.WriteElementString("CodeCR", VerificationResult, confirmed ? "00" : "01");
+            writer.WriteElementString("LibelleCR", VerificationResult, confirmed ? "OK" : "INS et traits non confirmes");
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+        }
+
+        return (StatusCodes.Status200OK, builder.ToString());
     }
 
     private (int Status, string Xml) Ok(List<InsiSimulatorIdentity> matches)
