@@ -1,22 +1,23 @@
+using System.Text;
+using Segur.Audit;
+using Segur.Cps.Serial;
 using Segur.Ins;
 using Segur.Ins.Datamatrix;
 using Segur.Ins.Insi;
+using Segur.Ins.Sentinelle;
 using Segur.Security;
 using Segur.Testing.Insi;
 using Segur.Testing.Pki;
 
-/// <summary>Quick start step: INSi search from the patient's traits, then one-click qualification on an ID check.</summary>
+/// <summary>Quick start step: the patient's record is opened (background INSi check, Sentinelle), then qualified in one
+/// call on the identity card; the printed INS Datamatrix is scanned back to find the record.</summary>
 internal static class InsQuickstartStep
 {
-    public static async Task<QualifiedIns> RunAsync(string workFolder)
+    public static async Task<QualifiedIns> RunAsync(string workFolder, IAuditTrail audit)
     {
         using var pki = TestPki.Create(name: "QUICKSTART");
         await using var insi = await InsiSimulator.StartAsync(new InsiSimulatorOptions { Pki = pki });
         using var organisation = TestPki.CreateCredential(pki.IssueOrganisationCertificate("3123456789", "INSI-MANU"));
-
-        // The patient's record, created from the identity document before calling INSi.
-        var record = IdentityRecord.CreateProvisional(InsTraits.Create("ADRTROIS", "DOMINIQUE", InsSex.Female, BirthDate.Create(1997, 2, 26), "2A020"));
-
         using var client = await InsiClient.CreateAsync(new InsiClientOptions
         {
             Endpoint = insi.Endpoint, // in production: the CNAM endpoint presets
@@ -29,22 +30,39 @@ internal static class InsQuickstartStep
             ServerTrust = pki.Trust,
             ServerCertificateValidation = new CertificateValidationOptions { Revocation = RevocationPolicy.NoCheck },
         });
-        record.EnsureInsiAllowed();
-        var result = await client.SearchByTraitsAsync(new InsiTraitsQuery("ADRTROIS", "DOMINIQUE", InsSex.Female, BirthDate.ParseIso("1997-02-26"), "2A020"));
-        Console.WriteLine($"3. INSi answered {result.ReturnCode} ({result.ReturnLabel}); next step: {result.NextStep}");
-        if (!result.IsFound)
+
+        // The pharmacy's patient store (yours implements IPatientDirectory) holds the record typed at the counter.
+        var directory = new InMemoryPatientDirectory();
+        var record = directory.Seed("patient-42", IdentityRecord.CreateProvisional(
+            InsTraits.Create("ADRTROIS", "DOMINIQUE", InsSex.Female, BirthDate.Create(1997, 2, 26), "2A020")));
+        await using var sentinelle = new SentinelleService(client, directory, new SentinelleOptions { AuditTrail = audit, Actor = "quickstart" });
+
+        // Opening the record never waits for INSi: the check runs in the background and its outcome is published.
+        var check = sentinelle.OnRecordOpened(record);
+        var outcome = await check.Completion;
+        Console.WriteLine($"3. Record opened ({check.Status}); INSi answered {outcome.ReturnCode}: {outcome.Kind}, status now {outcome.Status?.ToCode()}");
+        if (outcome.Kind != InsiCheckKind.FoundTraitsMatch)
         {
-            throw new InvalidOperationException("The simulator's test identity was not found.");
+            throw new InvalidOperationException($"The simulator's test identity was not found ({outcome.Kind} {outcome.ErrorCode}).");
         }
 
-        var outcome = record.ApplyInsiResult(result.Identity!);
-        var status = record.RecordIdentityCheck(new IdentityCheck(IdentityCheck.NationalIdentityCard, TimeProvider.System.GetUtcNow(), "CNI seen at the counter"));
-        var qualified = record.GetShareableIns();
-        Console.WriteLine($"4. Identity {outcome.PreviousStatus.ToCode()} → {status.ToCode()}: INS {qualified.Matricule.Value} ({qualified.Oid.Value})");
+        // One call once INSi agreed and the identity card was seen: RECUP → QUAL, saved and audited.
+        var qualification = await sentinelle.QualifyAsync("patient-42", IdentityEvidence.Document(IdentityCheck.NationalIdentityCard, "CNI seen at the counter"));
+        var qualified = qualification.Ins;
+        Console.WriteLine($"4. Identity {record.Identity.Status.ToCode()} → {qualification.Status.ToCode()} (INSi: {qualification.PreviousStatus.ToCode()}, then the identity card): INS {qualified.Matricule.Value} ({qualified.Oid.Value})");
 
         var png = Path.Combine(workFolder, "ins-datamatrix.png");
         await File.WriteAllBytesAsync(png, InsDatamatrix.CreateSymbol(qualified).ToPng(moduleSize: 4));
         Console.WriteLine($"   INS Datamatrix for printed documents: {png}");
+
+        // A 2D scanner reads the Datamatrix back (AIM prefix, CR LF): the same ScannedCode a BarcodeScanner yields.
+        var scanner = new ScanFrameDecoder();
+        foreach (var code in scanner.Feed(Encoding.Latin1.GetBytes("]d1" + InsDatamatrix.CreateContent(qualified) + "\r\n")))
+        {
+            var lookup = await sentinelle.FindFromDatamatrixAsync(code.Text);
+            Console.WriteLine($"   Scanned INS Datamatrix ({code.SymbologyIdentifier}) → record {lookup.Record?.Id}: {lookup.Kind}");
+        }
+
         return qualified;
     }
 }

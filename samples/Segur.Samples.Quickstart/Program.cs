@@ -34,7 +34,7 @@ try
     using (pscSession)
     {
         // 3-4. INSi search from traits (simulator, organisation certificate), identity qualified on an ID check.
-        var qualified = await InsQuickstartStep.RunAsync(workFolder);
+        var qualified = await InsQuickstartStep.RunAsync(workFolder, audit);
 
         // 5. CDA N1 for the patient, and 6. sent through the durable queue (network cut, queued, restored, sent once).
         await DmpQuickstartStep.RunAsync(qualified, pharmacist, workFolder, audit);
