@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Segur.Audit;
 using Segur.Ins.Insi;
 
 namespace Segur.Ins.Sentinelle;
@@ -220,38 +219,13 @@ public sealed partial class InsBatchVerifier
         }
     }
 
-    private async ValueTask AuditAsync(string id, string outcome, string? errorCode, string? returnCode)
-    {
-        if (_options.AuditTrail is not { } audit)
-        {
-            return;
-        }
-
-        try
-        {
-            await audit.WriteAsync(new AuditRecord
-            {
-                Timestamp = _options.TimeProvider.GetUtcNow(),
-                Actor = _options.Actor,
-                Action = "ins.insi-verify",
-                Target = id,
-                Outcome = outcome.ToLowerInvariant(),
-                ErrorCode = errorCode,
-                Details = returnCode is null ? null : new Dictionary<string, string> { ["returnCode"] = returnCode },
-            }).ConfigureAwait(false);
-        }
-        catch (SegurException ex)
-        {
-            LogAuditFailed(_logger, ex.ErrorCode);
-        }
-    }
+    private ValueTask AuditAsync(string id, string outcome, string? errorCode, string? returnCode) =>
+        SentinelleAudit.WriteAsync(_options, _logger, "ins.insi-verify", id, outcome, errorCode,
+            returnCode is null ? null : new Dictionary<string, string> { ["returnCode"] = returnCode }, CancellationToken.None);
 
     [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "INSi verification of record {RecordId} failed with {ErrorCode} (transient: {IsTransient})")]
     private static partial void LogRecordFailed(ILogger logger, string recordId, string errorCode, bool isTransient);
 
     [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "INSi batch verification of {Count} records done: {NotConfirmed} not confirmed (cancelled: {Cancelled})")]
     private static partial void LogBatchDone(ILogger logger, int count, int notConfirmed, bool cancelled);
-
-    [LoggerMessage(EventId = 2112, Level = LogLevel.Error, Message = "The verification audit record could not be written: {ErrorCode}")]
-    private static partial void LogAuditFailed(ILogger logger, string errorCode);
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Segur.Audit;
 using Segur.Diagnostics;
 using Segur.Ins.Datamatrix;
 using Segur.Ins.Insi;
@@ -517,7 +516,7 @@ public sealed partial class SentinelleService : IAsyncDisposable, IDisposable
                 MessageId = result.MessageId,
                 Status = record.Status,
             };
-            _latest[stored.Id] = missed;
+            Remember(missed);
             return missed;
         }
 
@@ -548,8 +547,23 @@ public sealed partial class SentinelleService : IAsyncDisposable, IDisposable
             RecordUpdated = updated,
             Status = record.Status,
         };
-        _latest[stored.Id] = found;
+        Remember(found);
         return found;
+    }
+
+    /// <summary>Keeps the latest answer per record for <see cref="QualifyAsync"/>; answers too old to qualify are
+    /// dropped once many records were checked, so a long-running application does not grow without bound.</summary>
+    private void Remember(InsiCheckOutcome outcome)
+    {
+        _latest[outcome.RecordId] = outcome;
+        if (_latest.Count > 10_000)
+        {
+            var limit = _time.GetUtcNow() - _options.AgreementValidity;
+            foreach (var entry in _latest.Where(e => e.Value.CheckedAt < limit).ToList())
+            {
+                _latest.TryRemove(entry);
+            }
+        }
     }
 
     private void Publish(InsiCheckOutcome outcome)
@@ -580,31 +594,8 @@ public sealed partial class SentinelleService : IAsyncDisposable, IDisposable
         }
     }
 
-    private async ValueTask AuditAsync(string action, string recordId, string outcome, string? errorCode, IReadOnlyDictionary<string, string>? details, CancellationToken cancellationToken)
-    {
-        if (_options.AuditTrail is not { } audit)
-        {
-            return;
-        }
-
-        try
-        {
-            await audit.WriteAsync(new AuditRecord
-            {
-                Timestamp = _time.GetUtcNow(),
-                Actor = _options.Actor,
-                Action = action,
-                Target = recordId,
-                Outcome = outcome.ToLowerInvariant(),
-                ErrorCode = errorCode,
-                Details = details,
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SegurException ex)
-        {
-            LogAuditFailed(_logger, action, ex.ErrorCode);
-        }
-    }
+    private ValueTask AuditAsync(string action, string recordId, string outcome, string? errorCode, IReadOnlyDictionary<string, string>? details, CancellationToken cancellationToken) =>
+        SentinelleAudit.WriteAsync(_options, _logger, action, recordId, outcome, errorCode, details, cancellationToken);
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Debug, Message = "INSi check of record {RecordId} queued")]
     private static partial void LogQueued(ILogger logger, string recordId);
@@ -629,7 +620,4 @@ public sealed partial class SentinelleService : IAsyncDisposable, IDisposable
 
     [LoggerMessage(EventId = 2107, Level = LogLevel.Error, Message = "A CheckCompleted handler failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 2108, Level = LogLevel.Error, Message = "The audit record {Action} could not be written: {ErrorCode}")]
-    private static partial void LogAuditFailed(ILogger logger, string action, string errorCode);
 }
