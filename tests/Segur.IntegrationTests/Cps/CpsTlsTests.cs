@@ -21,20 +21,24 @@ namespace Segur.IntegrationTests.Cps;
 /// then used for the PKCS#11 login); the server is a local SslStream server requiring a client certificate.
 /// </summary>
 [Collection(CpsTlsCollection.Name)]
-public sealed partial class CpsTlsTests
+public sealed partial class CpsTlsTests(CpsTlsTests.SoftHsmToken token) : IClassFixture<CpsTlsTests.SoftHsmToken>
 {
     private const string Pin = "1234";
 
     [IntegrationFact("SEGUR_TEST_PKCS11")]
     public async Task GetTlsClientCertificateAsync_KeyInPkcs11Token_MutualTlsHandshakeShowsCardCertificate()
     {
-        await using var card = new VirtualCpsCard();
-        using var token = SoftHsmToken.Create(card.AuthenticationCertificate);
+        await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
         using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = token.KeyUri });
         await using var server = TlsServer.Start(card.IssuerCertificate, out var pki);
 
-        using var handler = await SegurHttpHandlerFactory.CreateAsync(new SegurHttpHandlerOptions { ClientCredential = source, ServerTrust = pki.Trust });
+        using var handler = await SegurHttpHandlerFactory.CreateAsync(new SegurHttpHandlerOptions
+        {
+            ClientCredential = source,
+            ServerTrust = pki.Trust,
+            Validation = new CertificateValidationOptions { Revocation = RevocationPolicy.NoCheck },
+        });
         using var http = new HttpClient(handler);
         var answer = await http.GetStringAsync(new Uri($"https://127.0.0.1:{server.Port}/"));
 
@@ -47,11 +51,10 @@ public sealed partial class CpsTlsTests
     [IntegrationFact("SEGUR_TEST_PKCS11")]
     public async Task GetTlsClientCertificateAsync_TokenHoldsAnotherKey_ThrowsKeyMismatch()
     {
-        await using var card = new VirtualCpsCard();
-        await using var other = new VirtualCpsCard();
-        using var token = SoftHsmToken.Create(other.AuthenticationCertificate);
+        await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
-        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = token.KeyUri });
+        var uri = token.KeyUri.Replace("object=CPS_PRIV_AUT", "object=OTHER_KEY", StringComparison.Ordinal);
+        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = uri });
 
         var ex = await Assert.ThrowsAsync<SegurCardException>(async () => await source.GetTlsClientCertificateAsync());
 
@@ -61,8 +64,7 @@ public sealed partial class CpsTlsTests
     [IntegrationFact("SEGUR_TEST_PKCS11")]
     public async Task GetTlsClientCertificateAsync_NoSuchKey_ThrowsKeyUnavailableWithoutPin()
     {
-        await using var card = new VirtualCpsCard();
-        using var token = SoftHsmToken.Create(card.AuthenticationCertificate);
+        await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
         var uri = token.KeyUri.Replace("object=CPS_PRIV_AUT", "object=NOT_THERE", StringComparison.Ordinal);
         using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = uri });
@@ -76,8 +78,7 @@ public sealed partial class CpsTlsTests
     [IntegrationFact("SEGUR_TEST_PKCS11")]
     public async Task GetTlsClientCertificateAsync_WrongPin_CardRefusesBeforeTokenLogin()
     {
-        await using var card = new VirtualCpsCard();
-        using var token = SoftHsmToken.Create(card.AuthenticationCertificate);
+        await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
         using var source = new CpsCredentialSource(cps, _ => ValueTask.FromResult("9999".ToCharArray()), tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = token.KeyUri });
 
@@ -89,41 +90,44 @@ public sealed partial class CpsTlsTests
 
     private static ValueTask<char[]> PinProvider(CancellationToken cancellationToken) => ValueTask.FromResult(Pin.ToCharArray());
 
-    /// <summary>A SoftHSM2 token (own directory from tests/env) holding one RSA key labelled CPS_PRIV_AUT.</summary>
-    private sealed class SoftHsmToken : IDisposable
+    /// <summary>One SoftHSM2 token (own directory from tests/env) for the class, created before the first PKCS#11 use
+    /// (p11-kit's proxy lists the tokens once per process): the card key labelled CPS_PRIV_AUT and an unrelated key
+    /// labelled OTHER_KEY.</summary>
+    public sealed class SoftHsmToken : IDisposable
     {
-        private SoftHsmToken(string label) => Label = label;
+        private readonly X509Certificate2? _certificate;
 
-        public string Label { get; }
+        public SoftHsmToken()
+        {
+            if (Environment.GetEnvironmentVariable("SEGUR_TEST_PKCS11") is not { Length: > 0 })
+            {
+                return; // the tests skip
+            }
+
+            NativeEnv.Set("SOFTHSM2_CONF", TestEnv.Require("SEGUR_TEST_SOFTHSM2_CONF"));
+            var util = TestEnv.Require("SEGUR_TEST_SOFTHSM2_UTIL");
+            Label = "SegurTls" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+            Run(util, "--init-token", "--free", "--label", Label, "--pin", Pin, "--so-pin", "87654321");
+            _certificate = new VirtualCpsCard().AuthenticationCertificate;
+            using var other = RSA.Create(2048);
+            Import(util, _certificate.GetRSAPrivateKey()!, "CPS_PRIV_AUT", "02");
+            Import(util, other, "OTHER_KEY", "03");
+        }
+
+        public string Label { get; } = "";
 
         public string KeyUri => $"pkcs11:token={Label};object=CPS_PRIV_AUT;type=private";
 
-        public static SoftHsmToken Create(X509Certificate2 certificate)
-        {
-            NativeEnv.Set("SOFTHSM2_CONF", TestEnv.Require("SEGUR_TEST_SOFTHSM2_CONF"));
-            var util = TestEnv.Require("SEGUR_TEST_SOFTHSM2_UTIL");
-            var label = "SegurTls" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
-            Run(util, "--init-token", "--free", "--label", label, "--pin", Pin, "--so-pin", "87654321");
-            var keyFile = Path.Combine(Path.GetTempPath(), label + ".pem");
-            using (var rsa = certificate.GetRSAPrivateKey()!)
-            {
-                File.WriteAllText(keyFile, rsa.ExportPkcs8PrivateKeyPem());
-            }
-
-            try
-            {
-                Run(util, "--import", keyFile, "--token", label, "--label", "CPS_PRIV_AUT", "--id", "02", "--pin", Pin);
-            }
-            finally
-            {
-                File.Delete(keyFile);
-            }
-
-            return new SoftHsmToken(label);
-        }
+        /// <summary>A fresh virtual card whose authentication key is the token's CPS_PRIV_AUT.</summary>
+        public VirtualCpsCard CreateCard() => new(new VirtualCpsCardOptions { AuthenticationCertificate = _certificate });
 
         public void Dispose()
         {
+            if (Label.Length == 0)
+            {
+                return;
+            }
+
             try
             {
                 Run(TestEnv.Require("SEGUR_TEST_SOFTHSM2_UTIL"), "--delete-token", "--token", Label);
@@ -131,6 +135,20 @@ public sealed partial class CpsTlsTests
             catch (InvalidOperationException)
             {
                 // best effort: the token directory is private to the test environment
+            }
+        }
+
+        private void Import(string util, RSA key, string label, string id)
+        {
+            var keyFile = Path.Combine(Path.GetTempPath(), Label + label + ".pem");
+            File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+            try
+            {
+                Run(util, "--import", keyFile, "--token", Label, "--label", label, "--id", id, "--pin", Pin);
+            }
+            finally
+            {
+                File.Delete(keyFile);
             }
         }
 
