@@ -56,6 +56,15 @@ public sealed class CpsCardOptions : SegurClientOptions
     /// <value>Default: null (tag omitted).</value>
     public byte? AuthenticationAlgorithmReference { get; set; }
 
+    /// <summary>Key reference of the signature (non-repudiation) key <c>CPS_PRIV_SIG</c> in MSE SET (template <c>B6</c>).</summary>
+    /// <value>Default: <c>0x81</c> (public, OpenSC #2267).</value>
+    public byte SignatureKeyReference { get; set; } = 0x81;
+
+    /// <summary>Algorithm reference (tag <c>80</c>) sent in MSE SET before PSO HASH / PSO COMPUTE DIGITAL SIGNATURE, or
+    /// null to omit it. <b>Not public</b> (constants in the Cryptolib per card profile).</summary>
+    /// <value>Default: null (tag omitted).</value>
+    public byte? SignatureAlgorithmReference { get; set; }
+
     /// <summary>Largest Le per READ BINARY / GET RESPONSE.</summary>
     /// <value>Default: 231 (<c>E7</c>, as the Cryptolib).</value>
     public int MaxReadLength { get; set; } = 0xE7;
