@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Segur.Cps;
 using Segur.Testing.Cps;
 
