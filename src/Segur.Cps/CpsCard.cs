@@ -206,7 +206,7 @@ public sealed partial class CpsCard : IDisposable
         try
         {
             using var transaction = BeginTransaction();
-            _authCertificate ??= await ReadCertificateAsync(_options.AuthenticationCertificatePath, "authentication certificate", cancellationToken).ConfigureAwait(false);
+            _authCertificate ??= await ReadCertificateByRoleAsync(signature: false, cancellationToken).ConfigureAwait(false);
             return _authCertificate;
         }
         finally
@@ -225,7 +225,7 @@ public sealed partial class CpsCard : IDisposable
         try
         {
             using var transaction = BeginTransaction();
-            return await ReadCertificateAsync(_options.SignatureCertificatePath, "signature certificate", cancellationToken).ConfigureAwait(false);
+            return await ReadCertificateByRoleAsync(signature: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

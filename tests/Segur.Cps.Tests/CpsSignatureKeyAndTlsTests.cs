@@ -131,3 +131,50 @@ public sealed class CpsSignatureKeyAndTlsTests
         public void Dispose() => Card.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }
+
+public sealed class CpsPkcs15DiscoveryTests
+{
+    [Fact]
+    public async Task ReadAuthenticationCertificateAsync_CertificatesAtUnconfiguredPaths_FoundThroughPkcs15()
+    {
+        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { AuthenticationCertificatePath = "3F000001C0A1", SignatureCertificatePath = "3F000001C0B2" });
+        using var cps = CpsCard.Open(card.CreateDirectReader());
+
+        var auth = await cps.ReadAuthenticationCertificateAsync();
+        using var signature = await cps.ReadSignatureCertificateAsync();
+
+        Assert.Equal(card.AuthenticationCertificate.Thumbprint, auth.Thumbprint);
+        Assert.Equal(card.SignatureCertificate.Thumbprint, signature.Thumbprint);
+    }
+
+    [Fact]
+    public async Task ReadAuthenticationCertificateAsync_NoPkcs15_FallsBackToConfiguredPath()
+    {
+        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { ExposePkcs15 = false });
+        using var cps = CpsCard.Open(card.CreateDirectReader());
+
+        var auth = await cps.ReadAuthenticationCertificateAsync();
+
+        Assert.Equal(card.AuthenticationCertificate.Thumbprint, auth.Thumbprint);
+    }
+
+    [Fact]
+    public async Task ReadAuthenticationCertificateAsync_DiscoveryOffAndUnconfiguredPath_ThrowsFileNotFound()
+    {
+        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { AuthenticationCertificatePath = "3F000001C0A1" });
+        using var cps = CpsCard.Open(card.CreateDirectReader(), new CpsCardOptions { DiscoverCertificates = false });
+
+        var ex = await Assert.ThrowsAsync<SegurCardException>(async () => await cps.ReadAuthenticationCertificateAsync());
+
+        Assert.Equal(CpsErrorCodes.CardFileNotFound, ex.ErrorCode);
+    }
+
+    [Fact]
+    public void Pkcs15Directory_EfDirWithoutMatchingAid_ReturnsNull()
+    {
+        byte[] efDir = [0x61, 0x0A, 0x4F, 0x02, 0xA0, 0x00, 0x51, 0x04, 0x3F, 0x00, 0x50, 0x15];
+
+        Assert.Null(Pkcs15.Pkcs15Directory.FindApplicationPath(efDir, new byte[] { 0xE8, 0x28 }));
+        Assert.Equal(new byte[] { 0x3F, 0x00, 0x50, 0x15 }, Pkcs15.Pkcs15Directory.FindApplicationPath(efDir, new byte[] { 0xA0, 0x00 }));
+    }
+}

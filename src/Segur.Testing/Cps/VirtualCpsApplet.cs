@@ -46,9 +46,22 @@ internal sealed class VirtualCpsApplet
         var number = Convert.FromHexString(options.CardNumber.PadLeft(8, '0'));
         byte[] sn = [0x5A, 0x0A, 0x80, 0x25, 0x00, 0x00, 0x01, .. number, 0x0F];
         _files["3F00D003"] = sn;
-        _files["3F002F00"] = [0x61, 0x12, 0x4F, 0x0D, .. IasAid, 0x50, 0x01, 0x20];
         _files[options.AuthenticationCertificatePath] = authCertificate.RawData;
         _files[options.SignatureCertificatePath] = signatureCertificate.RawData;
+        if (options.ExposePkcs15)
+        {
+            // EF.DIR: application template with AID, label and path of the PKCS#15 application DF.
+            _files["3F002F00"] = [0x61, 0x1B, 0x4F, 0x0D, .. IasAid, 0x50, 0x04, .. "CPS3"u8, 0x51, 0x04, 0x3F, 0x00, 0x00, 0x01];
+            _files[IasDf + "5031"] = [0xA4, 0x06, 0x30, 0x04, 0x04, 0x02, 0x44, 0x01, 0x00, 0x00]; // ODF → CDF 4401 (padded)
+            _files[IasDf + "5032"] = VirtualPkcs15.TokenInfo(options.CardNumber);
+            _files[IasDf + "4401"] = VirtualPkcs15.CertificateDirectory(
+                ("Certificat d'Authentification CPS", [0x02], options.AuthenticationCertificatePath),
+                ("Certificat de Signature CPS", [0x01], options.SignatureCertificatePath));
+        }
+        else
+        {
+            _files["3F002F00"] = [0x61, 0x12, 0x4F, 0x0D, .. IasAid, 0x50, 0x01, 0x20];
+        }
     }
 
     public byte[] Atr { get; }
