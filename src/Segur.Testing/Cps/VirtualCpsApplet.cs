@@ -52,6 +52,10 @@ internal sealed class VirtualCpsApplet
         {
             // EF.DIR: application template with AID, label and path of the PKCS#15 application DF.
             _files["3F002F00"] = [0x61, 0x1B, 0x4F, 0x0D, .. IasAid, 0x50, 0x04, .. "CPS3"u8, 0x51, 0x04, 0x3F, 0x00, 0x00, 0x01];
+            // EF.ATR (3F00 2F01), as on CPx cards with a leading 80: pre-issuing data (46) and IAS-ECC I/O buffer sizes
+            // (E0: send 255, send SM 255, receive 256, receive SM 256), AID (4F) of the IAS application.
+            _files["3F002F01"] = [0x80, 0x46, 0x04, 0x00, 0x00, 0x00, 0x00, 0x4F, 0x0D, .. IasAid,
+                0xE0, 0x10, 0x02, 0x02, 0x00, 0xFF, 0x02, 0x02, 0x00, 0xFF, 0x02, 0x02, 0x01, 0x00, 0x02, 0x02, 0x01, 0x00];
             _files[IasDf + "5031"] = [0xA4, 0x06, 0x30, 0x04, 0x04, 0x02, 0x44, 0x01, 0x00, 0x00]; // ODF → CDF 4401 (padded)
             _files[IasDf + "5032"] = VirtualPkcs15.TokenInfo(options.CardNumber);
             _files[IasDf + "4401"] = VirtualPkcs15.CertificateDirectory(
@@ -256,7 +260,7 @@ internal sealed class VirtualCpsApplet
                 ApplicationSelected = true;
                 _currentDf = IasDf;
                 _currentEf = null;
-                return p2 == 0x0C ? Sw(0x9000) : Answer([0x6F, 0x0F, 0x84, 0x0D, .. IasAid], ne);
+                return p2 == 0x0C ? Sw(0x9000) : Answer(DfFcp(), ne);
             case 0x04:
                 return Sw(0x6A82);
             case 0x08 or 0x09:
@@ -270,7 +274,8 @@ internal sealed class VirtualCpsApplet
                 {
                     _currentDf = IasDf;
                     _currentEf = null;
-                    return Sw(0x9000);
+                    ApplicationSelected = true;
+                    return p2 == 0x0C ? Sw(0x9000) : Answer(DfFcp(), ne);
                 }
 
                 if (!_files.TryGetValue(path, out var file))
@@ -285,12 +290,19 @@ internal sealed class VirtualCpsApplet
                 }
 
                 var fid = Convert.FromHexString(path[^4..]);
-                byte[] fcp = [0x62, 0x0B, 0x80, 0x02, (byte)(file.Length >> 8), (byte)file.Length, 0x82, 0x01, 0x01, 0x83, 0x02, fid[0], fid[1]];
+                // FCP: size, EF type, FID, LCS operational (8A), compact access rules (8C, IAS-ECC order: delete,
+                // activate, deactivate, update never; read always).
+                byte[] fcp = [0x62, 0x17, 0x80, 0x02, (byte)(file.Length >> 8), (byte)file.Length, 0x82, 0x01, 0x01, 0x83, 0x02, fid[0], fid[1],
+                    0x8A, 0x01, 0x05, 0x8C, 0x07, 0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00];
                 return Answer(fcp, ne);
             default:
                 return Sw(0x6A86);
         }
     }
+
+    /// <summary>FCP of the IAS application DF: DF type, FID 0001, AID, LCS operational, compact access rules.</summary>
+    private static byte[] DfFcp() =>
+        [0x62, 0x22, 0x82, 0x01, 0x38, 0x83, 0x02, 0x00, 0x01, 0x84, 0x0D, .. IasAid, 0x8A, 0x01, 0x05, 0x8C, 0x07, 0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
 
     private byte[] ReadBinary(byte p1, byte p2, int? ne)
     {
