@@ -394,12 +394,18 @@ public sealed partial class CpsCard : IDisposable
     /// <param name="data">The data to sign.</param>
     /// <param name="cancellationToken">Cancels between APDUs.</param>
     /// <returns>The RSA PKCS#1 v1.5 signature of SHA-256(<paramref name="data"/>), verifiable with the signature certificate.</returns>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is empty.</exception>
     /// <exception cref="CpsPinException">The PIN was not verified (<see cref="CpsErrorCodes.PinRequired"/>) or is blocked.</exception>
     /// <exception cref="SegurCardException">Contactless card, card removed, signature refused (<see cref="CpsErrorCodes.SignatureFailed"/>).</exception>
     /// <remarks>The PSO HASH counter format (bits hashed before the last block, 8 bytes big-endian) is an assumption
     /// from public traces: check on a real card, or sign through the Cryptolib's PKCS#11 module.</remarks>
     public async ValueTask<byte[]> SignDataWithSignatureKeyAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
+        if (data.IsEmpty)
+        {
+            throw new ArgumentException("There is nothing to sign: PSO HASH needs at least one byte.", nameof(data));
+        }
+
         EnsureContact();
         var (state, bits, remainder) = Sha256Partial.Split(data.Span);
         byte[] intermediate = data.Length <= 64 ? [0x90, 0x00] : [0x90, 0x28, .. state, 0, 0, 0, 0, 0, 0, 0, 0];

@@ -64,6 +64,18 @@ public sealed class CpsSignatureKeyAndTlsTests
     }
 
     [Fact]
+    public async Task SignDataWithSignatureKeyAsync_EmptyData_ThrowsArgumentExceptionWithoutApdu()
+    {
+        await using var card = new VirtualCpsCard();
+        using var cps = CpsCard.Open(card.CreateDirectReader());
+        var before = card.CommandCount;
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await cps.SignDataWithSignatureKeyAsync(ReadOnlyMemory<byte>.Empty));
+
+        Assert.Equal(before, card.CommandCount);
+    }
+
+    [Fact]
     public async Task SignDataWithSignatureKeyAsync_WrongKeyReference_ThrowsSignatureFailed()
     {
         await using var card = new VirtualCpsCard();
