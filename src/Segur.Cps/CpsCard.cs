@@ -206,7 +206,7 @@ public sealed partial class CpsCard : IDisposable
         try
         {
             using var transaction = BeginTransaction();
-            _authCertificate ??= await ReadCertificateAsync(_options.AuthenticationCertificatePath, "authentication certificate", cancellationToken).ConfigureAwait(false);
+            _authCertificate ??= await ReadCertificateByRoleAsync(signature: false, cancellationToken).ConfigureAwait(false);
             return _authCertificate;
         }
         finally
@@ -225,7 +225,7 @@ public sealed partial class CpsCard : IDisposable
         try
         {
             using var transaction = BeginTransaction();
-            return await ReadCertificateAsync(_options.SignatureCertificatePath, "signature certificate", cancellationToken).ConfigureAwait(false);
+            return await ReadCertificateByRoleAsync(signature: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -364,23 +364,74 @@ public sealed partial class CpsCard : IDisposable
             using var activity = CpsDiagnostics.Source.StartActivity("CpsCard.Sign");
             using var transaction = BeginTransaction();
             await SelectApplicationAsync(cancellationToken).ConfigureAwait(false);
-            var mse = new List<byte>();
-            if (_options.AuthenticationAlgorithmReference is { } alg)
-            {
-                mse.AddRange([0x80, 0x01, alg]);
-            }
-
-            mse.AddRange([0x84, 0x01, _options.AuthenticationKeyReference]);
-            var set = await _channel.TransmitAsync(new CommandApdu(0x00, 0x22, 0x41, 0xA4, mse.ToArray()), cancellationToken).ConfigureAwait(false);
-            if (!set.StatusWord.IsSuccess)
-            {
-                throw SignFailure(set.StatusWord, "MSE SET");
-            }
+            await SetSecurityEnvironmentAsync(0xA4, _options.AuthenticationAlgorithmReference, _options.AuthenticationKeyReference, cancellationToken).ConfigureAwait(false);
 
             var response = await _channel.TransmitAsync(new CommandApdu(0x00, 0x88, 0x00, 0x00, digestInfo, ne: 256), cancellationToken).ConfigureAwait(false);
             if (!response.StatusWord.IsSuccess)
             {
                 throw SignFailure(response.StatusWord, "INTERNAL AUTHENTICATE");
+            }
+
+            CpsDiagnostics.Signatures.Add(1);
+            return response.Data.ToArray();
+        }
+        catch (SegurException ex)
+        {
+            CpsDiagnostics.SignatureFailures.Add(1, new KeyValuePair<string, object?>(SegurDiagnostics.ErrorTypeTag, ex.ErrorCode));
+            throw;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Signs data with the signature (non-repudiation) key <c>CPS_PRIV_SIG</c>, as INSi and DMP VIHF signatures
+    /// need: SHA-256 split between host and card (the card does the last hash step), MSE SET <c>B6</c> with key
+    /// <see cref="CpsCardOptions.SignatureKeyReference"/>, PSO HASH (<c>2A 90 A0</c>: intermediate state and bit count in
+    /// tag <c>90</c>, last 1–64 bytes in tag <c>80</c>), then PSO COMPUTE DIGITAL SIGNATURE (<c>2A 9E 9A</c>). The PIN
+    /// must have been verified on this card session.</summary>
+    /// <param name="data">The data to sign.</param>
+    /// <param name="cancellationToken">Cancels between APDUs.</param>
+    /// <returns>The RSA PKCS#1 v1.5 signature of SHA-256(<paramref name="data"/>), verifiable with the signature certificate.</returns>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is empty.</exception>
+    /// <exception cref="CpsPinException">The PIN was not verified (<see cref="CpsErrorCodes.PinRequired"/>) or is blocked.</exception>
+    /// <exception cref="SegurCardException">Contactless card, card removed, signature refused (<see cref="CpsErrorCodes.SignatureFailed"/>).</exception>
+    /// <remarks>The PSO HASH counter format (bits hashed before the last block, 8 bytes big-endian) is an assumption
+    /// from public traces: check on a real card, or sign through the Cryptolib's PKCS#11 module.</remarks>
+    public async ValueTask<byte[]> SignDataWithSignatureKeyAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        if (data.IsEmpty)
+        {
+            throw new ArgumentException("There is nothing to sign: PSO HASH needs at least one byte.", nameof(data));
+        }
+
+        EnsureContact();
+        var (state, bits, remainder) = Sha256Partial.Split(data.Span);
+        byte[] intermediate = data.Length <= 64 ? [0x90, 0x00] : [0x90, 0x28, .. state, 0, 0, 0, 0, 0, 0, 0, 0];
+        if (data.Length > 64)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(intermediate.AsSpan(2 + 32), bits);
+        }
+
+        byte[] hashData = [.. intermediate, 0x80, (byte)remainder.Length, .. remainder];
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var activity = CpsDiagnostics.Source.StartActivity("CpsCard.SignNonRepudiation");
+            using var transaction = BeginTransaction();
+            await SelectApplicationAsync(cancellationToken).ConfigureAwait(false);
+            await SetSecurityEnvironmentAsync(0xB6, _options.SignatureAlgorithmReference, _options.SignatureKeyReference, cancellationToken).ConfigureAwait(false);
+            var hash = await _channel.TransmitAsync(new CommandApdu(0x00, 0x2A, 0x90, 0xA0, hashData), cancellationToken).ConfigureAwait(false);
+            if (!hash.StatusWord.IsSuccess)
+            {
+                throw SignFailure(hash.StatusWord, "PSO HASH");
+            }
+
+            var response = await _channel.TransmitAsync(new CommandApdu(0x00, 0x2A, 0x9E, 0x9A, ne: 256), cancellationToken).ConfigureAwait(false);
+            if (!response.StatusWord.IsSuccess)
+            {
+                throw SignFailure(response.StatusWord, "PSO COMPUTE DIGITAL SIGNATURE");
             }
 
             CpsDiagnostics.Signatures.Add(1);
@@ -486,6 +537,17 @@ public sealed partial class CpsCard : IDisposable
     private async ValueTask SelectMasterFileAsync(CancellationToken cancellationToken) =>
         (await _channel.TransmitAsync(new CommandApdu(0x00, 0xA4, 0x00, 0x0C, new byte[] { 0x3F, 0x00 }), cancellationToken).ConfigureAwait(false))
             .EnsureSuccess("SELECT MF");
+
+    /// <summary>MSE SET (<c>00 22 41 &lt;template&gt;</c>) with an optional algorithm reference (tag 80) and the key (tag 84).</summary>
+    private async ValueTask SetSecurityEnvironmentAsync(byte template, byte? algorithm, byte keyReference, CancellationToken cancellationToken)
+    {
+        byte[] data = algorithm is { } alg ? [0x80, 0x01, alg, 0x84, 0x01, keyReference] : [0x84, 0x01, keyReference];
+        var set = await _channel.TransmitAsync(new CommandApdu(0x00, 0x22, 0x41, template, data), cancellationToken).ConfigureAwait(false);
+        if (!set.StatusWord.IsSuccess)
+        {
+            throw SignFailure(set.StatusWord, "MSE SET");
+        }
+    }
 
     private async ValueTask SelectApplicationAsync(CancellationToken cancellationToken) =>
         (await _channel.TransmitAsync(new CommandApdu(0x00, 0xA4, 0x04, 0x0C, _options.IasApplicationId), cancellationToken).ConfigureAwait(false))

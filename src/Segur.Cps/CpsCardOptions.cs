@@ -16,6 +16,12 @@ public sealed class CpsCardOptions : SegurClientOptions
     /// <value>Default: <c>3F00 D003</c> (public).</value>
     public ReadOnlyMemory<byte> CardNumberPath { get; set; } = new byte[] { 0x3F, 0x00, 0xD0, 0x03 };
 
+    /// <summary>Whether the certificates are found through the card's PKCS#15 directory (EF.DIR → EF.ODF → CDF, all
+    /// readable without PIN) before the configured paths below are used. A real CPS3 exposes PKCS#15; its file
+    /// identifiers are not public, which is why discovery comes first.</summary>
+    /// <value>Default: true.</value>
+    public bool DiscoverCertificates { get; set; } = true;
+
     /// <summary>Path of the authentication certificate (readable without PIN). <b>Not public</b> for real CPS3 cards
     /// (found through PKCS#15 at run time by the Cryptolib).</summary>
     /// <value>Default: <c>3F00 0001 C002</c> (the virtual card's layout; verify on a real card).</value>
@@ -55,6 +61,15 @@ public sealed class CpsCardOptions : SegurClientOptions
     /// <b>Not public</b> (constants in the Cryptolib per card profile).</summary>
     /// <value>Default: null (tag omitted).</value>
     public byte? AuthenticationAlgorithmReference { get; set; }
+
+    /// <summary>Key reference of the signature (non-repudiation) key <c>CPS_PRIV_SIG</c> in MSE SET (template <c>B6</c>).</summary>
+    /// <value>Default: <c>0x81</c> (public, OpenSC #2267).</value>
+    public byte SignatureKeyReference { get; set; } = 0x81;
+
+    /// <summary>Algorithm reference (tag <c>80</c>) sent in MSE SET before PSO HASH / PSO COMPUTE DIGITAL SIGNATURE, or
+    /// null to omit it. <b>Not public</b> (constants in the Cryptolib per card profile).</summary>
+    /// <value>Default: null (tag omitted).</value>
+    public byte? SignatureAlgorithmReference { get; set; }
 
     /// <summary>Largest Le per READ BINARY / GET RESPONSE.</summary>
     /// <value>Default: 231 (<c>E7</c>, as the Cryptolib).</value>

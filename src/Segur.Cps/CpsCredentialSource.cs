@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Segur.Cps.Tls;
 using Segur.Security;
 
 namespace Segur.Cps;
@@ -7,23 +8,33 @@ namespace Segur.Cps;
 /// <summary>
 /// An <see cref="ICredentialSource"/> backed by a CPS card: the authentication certificate and signatures made by
 /// the card's authentication key. The PIN is asked from <c>pinProvider</c> when the card needs it, used once and
-/// cleared; it is never stored.
+/// cleared; it is never stored. For TLS client authentication it also implements
+/// <see cref="ITlsClientCertificateSource"/> (used by <see cref="SegurHttpHandlerFactory"/>): the card's key reached
+/// through the CPS middleware (PKCS#11 on Linux, certificate store on Windows/macOS), see <see cref="CpsTlsOptions"/>.
 /// </summary>
-public sealed class CpsCredentialSource : ICredentialSource, IDisposable
+public sealed class CpsCredentialSource : ICredentialSource, ITlsClientCertificateSource, IDisposable
 {
     private readonly CpsCard _card;
     private readonly Func<CancellationToken, ValueTask<char[]>>? _pinProvider;
     private readonly bool _ownsCard;
+    private readonly CpsTlsOptions _tls;
+    private readonly SemaphoreSlim _tlsLock = new(1, 1);
+    private X509Certificate2? _tlsCertificate;
+    private RSA? _tlsKey;
 
     /// <summary>Creates a source over an open card.</summary>
     /// <param name="card">The card.</param>
     /// <param name="pinProvider">Asks the user for the PIN when the card needs it (the returned array is cleared after
     /// use); null when the caller verifies the PIN itself with <see cref="CpsCard.VerifyPinAsync"/>.</param>
     /// <param name="ownsCard">Whether disposing the source disposes the card.</param>
+    /// <param name="tlsOptions">How TLS reaches the card's key; default: <see cref="CpsTlsOptions"/> defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="card"/> is null.</exception>
-    public CpsCredentialSource(CpsCard card, Func<CancellationToken, ValueTask<char[]>>? pinProvider = null, bool ownsCard = false)
+    /// <exception cref="ArgumentException"><paramref name="tlsOptions"/> is invalid.</exception>
+    public CpsCredentialSource(CpsCard card, Func<CancellationToken, ValueTask<char[]>>? pinProvider = null, bool ownsCard = false, CpsTlsOptions? tlsOptions = null)
     {
         ArgumentNullException.ThrowIfNull(card);
+        _tls = tlsOptions ?? new CpsTlsOptions();
+        _tls.Validate();
         _card = card;
         _pinProvider = pinProvider;
         _ownsCard = ownsCard;
@@ -60,9 +71,73 @@ public sealed class CpsCredentialSource : ICredentialSource, IDisposable
         }
     }
 
-    /// <summary>Disposes the card when the source owns it.</summary>
+    /// <summary>Returns the card's authentication certificate bound to a key the TLS stack can use.</summary>
+    /// <remarks>
+    /// <para>Linux: the key is opened through the OpenSSL engine <see cref="CpsTlsOptions.OpenSslEngine"/> with
+    /// <see cref="CpsTlsOptions.Pkcs11KeyUri"/>. When a PIN provider was given, the PIN is first checked by the card
+    /// itself (precise errors with tries left), then handed to the PKCS#11 login; it is not kept by the SDK, but it
+    /// passes through a managed string for the engine call. The key found must match the certificate read from the
+    /// card (<see cref="CpsErrorCodes.TlsKeyMismatch"/> otherwise).</para>
+    /// <para>Windows and macOS: the certificate with its key is taken from the <c>My</c> store, where the CPS
+    /// middleware publishes it; the middleware asks the PIN itself.</para>
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels reading the card or asking the PIN.</param>
+    /// <returns>The certificate; owned by this source (disposed with it).</returns>
+    /// <exception cref="CpsPinException">Wrong or blocked PIN.</exception>
+    /// <exception cref="SegurCardException">The key is not reachable (<see cref="CpsErrorCodes.TlsKeyUnavailable"/>) or
+    /// not the certificate's (<see cref="CpsErrorCodes.TlsKeyMismatch"/>); card removed.</exception>
+    public async ValueTask<X509Certificate2> GetTlsClientCertificateAsync(CancellationToken cancellationToken = default)
+    {
+        if (_tlsCertificate is not null)
+        {
+            return _tlsCertificate;
+        }
+
+        await _tlsLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_tlsCertificate is not null)
+            {
+                return _tlsCertificate;
+            }
+
+            var certificate = await _card.ReadAuthenticationCertificateAsync(cancellationToken).ConfigureAwait(false);
+            if (!OperatingSystem.IsLinux())
+            {
+                _tlsCertificate = CpsTlsKey.FindInStore(certificate, _tls.StoreLocation);
+                return _tlsCertificate;
+            }
+
+            char[] pin = [];
+            try
+            {
+                if (_pinProvider is not null)
+                {
+                    pin = await _pinProvider(cancellationToken).ConfigureAwait(false);
+                    await _card.VerifyPinAsync(pin, cancellationToken).ConfigureAwait(false);
+                }
+
+                _tlsCertificate = CpsTlsKey.OpenFromEngine(certificate, _tls, pin, out var key);
+                _tlsKey = key;
+                return _tlsCertificate;
+            }
+            finally
+            {
+                Array.Clear(pin);
+            }
+        }
+        finally
+        {
+            _tlsLock.Release();
+        }
+    }
+
+    /// <summary>Releases the TLS key and disposes the card when the source owns it.</summary>
     public void Dispose()
     {
+        _tlsCertificate?.Dispose();
+        _tlsKey?.Dispose();
+        _tlsLock.Dispose();
         if (_ownsCard)
         {
             _card.Dispose();

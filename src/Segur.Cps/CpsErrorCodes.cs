@@ -80,6 +80,13 @@ public static partial class CpsErrorCodes
     /// <summary>The card refused or failed the signature.</summary>
     public const string SignatureFailed = "SGR-6209";
 
+    /// <summary>The card's key cannot be reached by the TLS stack: no PKCS#11 engine or module, key not found, or
+    /// (Windows/macOS) the certificate is not in the store with its key.</summary>
+    public const string TlsKeyUnavailable = "SGR-6220";
+
+    /// <summary>The key found for TLS does not belong to the card's authentication certificate.</summary>
+    public const string TlsKeyMismatch = "SGR-6221";
+
     /// <summary>The serial port could not be opened (missing device, permission).</summary>
     public const string SerialPortOpenFailed = "SGR-6301";
 

@@ -141,7 +141,7 @@ public sealed class CpsCardTests
     [Fact]
     public async Task ReadAuthenticationCertificateAsync_WrongConfiguredPath_ThrowsFileNotFound()
     {
-        using var cps = CpsCard.Open(Shared.CreateDirectReader(), new CpsCardOptions { AuthenticationCertificatePath = new byte[] { 0x3F, 0x00, 0x00, 0x01, 0xCC, 0xCC } });
+        using var cps = CpsCard.Open(Shared.CreateDirectReader(), new CpsCardOptions { DiscoverCertificates = false, AuthenticationCertificatePath = new byte[] { 0x3F, 0x00, 0x00, 0x01, 0xCC, 0xCC } });
 
         var ex = await Assert.ThrowsAsync<SegurCardException>(async () => await cps.ReadAuthenticationCertificateAsync());
         Assert.Equal(CpsErrorCodes.CardFileNotFound, ex.ErrorCode);

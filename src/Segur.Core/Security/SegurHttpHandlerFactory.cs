@@ -8,7 +8,8 @@ namespace Segur.Security;
 public sealed class SegurHttpHandlerOptions
 {
     /// <summary>The TLS client credential (mutual TLS, e.g. IGC-Santé ORG AUTH_CLI). Its certificate must carry a
-    /// private key usable by the TLS stack.</summary>
+    /// private key usable by the TLS stack; a credential that also implements <see cref="ITlsClientCertificateSource"/>
+    /// (a CPS card) is asked for its TLS certificate instead.</summary>
     /// <value>Default: <see langword="null"/> (no client certificate).</value>
     public ICredentialSource? ClientCredential { get; set; }
 
@@ -58,7 +59,10 @@ public static class SegurHttpHandlerFactory
 
         if (options.ClientCredential is not null)
         {
-            var certificate = await options.ClientCredential.GetCertificateAsync(cancellationToken).ConfigureAwait(false);
+            // A card credential hands over a certificate bound to a key the TLS stack can drive (PKCS#11 or OS store).
+            var certificate = options.ClientCredential is ITlsClientCertificateSource tls
+                ? await tls.GetTlsClientCertificateAsync(cancellationToken).ConfigureAwait(false)
+                : await options.ClientCredential.GetCertificateAsync(cancellationToken).ConfigureAwait(false);
             if (!certificate.HasPrivateKey)
             {
                 throw new SegurValidationException(CoreErrorCodes.CredentialPrivateKeyMissing,

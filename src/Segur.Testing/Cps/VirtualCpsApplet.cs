@@ -6,7 +6,8 @@ namespace Segur.Testing.Cps;
 
 /// <summary>
 /// The card logic of <see cref="VirtualCpsCard"/>: a small ISO 7816 file system (MF, EF.SN.ICC, IAS DF with two
-/// certificates), the IAS application, a PIN with a tries counter, MSE SET and INTERNAL AUTHENTICATE with an RSA key,
+/// certificates), the IAS application, a PIN with a tries counter, MSE SET and INTERNAL AUTHENTICATE with the
+/// authentication key, MSE SET + PSO HASH (card finishes SHA-256) + PSO COMPUTE DIGITAL SIGNATURE with the signature key,
 /// and T=0 behaviour (<c>61 xx</c> + GET RESPONSE for case-4 commands, <c>6C xx</c> on a wrong Le).
 /// </summary>
 internal sealed class VirtualCpsApplet
@@ -18,6 +19,7 @@ internal sealed class VirtualCpsApplet
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly byte[] _pinBlock;
     private readonly RSA _authKey;
+    private readonly RSA _signatureKey;
     private readonly int _maxTries;
     private readonly byte _pinReference;
     private readonly bool _t0;
@@ -25,6 +27,8 @@ internal sealed class VirtualCpsApplet
     private string? _currentEf;
     private byte[]? _pending;
     private byte? _mseKey;
+    private byte _mseTemplate;
+    private byte[]? _hash;
 
     public VirtualCpsApplet(VirtualCpsCardOptions options, X509Certificate2 authCertificate, X509Certificate2 signatureCertificate)
     {
@@ -37,13 +41,31 @@ internal sealed class VirtualCpsApplet
         _pinBlock.AsSpan().Fill(0xFF);
         Encoding.ASCII.GetBytes(options.Pin).CopyTo(_pinBlock, 0);
         _authKey = authCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The authentication certificate needs an RSA private key.", nameof(authCertificate));
+        _signatureKey = signatureCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The signature certificate needs an RSA private key.", nameof(signatureCertificate));
 
         var number = Convert.FromHexString(options.CardNumber.PadLeft(8, '0'));
         byte[] sn = [0x5A, 0x0A, 0x80, 0x25, 0x00, 0x00, 0x01, .. number, 0x0F];
         _files["3F00D003"] = sn;
-        _files["3F002F00"] = [0x61, 0x12, 0x4F, 0x0D, .. IasAid, 0x50, 0x01, 0x20];
         _files[options.AuthenticationCertificatePath] = authCertificate.RawData;
         _files[options.SignatureCertificatePath] = signatureCertificate.RawData;
+        if (options.ExposePkcs15)
+        {
+            // EF.DIR: application template with AID, label and path of the PKCS#15 application DF.
+            _files["3F002F00"] = [0x61, 0x1B, 0x4F, 0x0D, .. IasAid, 0x50, 0x04, .. "CPS3"u8, 0x51, 0x04, 0x3F, 0x00, 0x00, 0x01];
+            // EF.ATR (3F00 2F01), as on CPx cards with a leading 80: pre-issuing data (46) and IAS-ECC I/O buffer sizes
+            // (E0: send 255, send SM 255, receive 256, receive SM 256), AID (4F) of the IAS application.
+            _files["3F002F01"] = [0x80, 0x46, 0x04, 0x00, 0x00, 0x00, 0x00, 0x4F, 0x0D, .. IasAid,
+                0xE0, 0x10, 0x02, 0x02, 0x00, 0xFF, 0x02, 0x02, 0x00, 0xFF, 0x02, 0x02, 0x01, 0x00, 0x02, 0x02, 0x01, 0x00];
+            _files[IasDf + "5031"] = [0xA4, 0x06, 0x30, 0x04, 0x04, 0x02, 0x44, 0x01, 0x00, 0x00]; // ODF → CDF 4401 (padded)
+            _files[IasDf + "5032"] = VirtualPkcs15.TokenInfo(options.CardNumber);
+            _files[IasDf + "4401"] = VirtualPkcs15.CertificateDirectory(
+                ("Certificat d'Authentification CPS", [0x02], options.AuthenticationCertificatePath),
+                ("Certificat de Signature CPS", [0x01], options.SignatureCertificatePath));
+        }
+        else
+        {
+            _files["3F002F00"] = [0x61, 0x12, 0x4F, 0x0D, .. IasAid, 0x50, 0x01, 0x20];
+        }
     }
 
     public byte[] Atr { get; }
@@ -63,6 +85,7 @@ internal sealed class VirtualCpsApplet
         _currentEf = null;
         _pending = null;
         _mseKey = null;
+        _hash = null;
     }
 
     public byte[] Process(ReadOnlySpan<byte> apdu)
@@ -92,6 +115,9 @@ internal sealed class VirtualCpsApplet
             0x20 => Verify(p2, data),
             0x22 => ManageSecurityEnvironment(p1, p2, data),
             0x88 => InternalAuthenticate(data, ne),
+            0x2A when p1 == 0x90 && p2 == 0xA0 => PsoHash(data),
+            0x2A when p1 == 0x9E && p2 == 0x9A => PsoComputeSignature(ne),
+            0x2A => Sw(0x6A86),
             0xC0 => GetResponse(ne),
             _ => Sw(0x6D00),
         };
@@ -234,7 +260,7 @@ internal sealed class VirtualCpsApplet
                 ApplicationSelected = true;
                 _currentDf = IasDf;
                 _currentEf = null;
-                return p2 == 0x0C ? Sw(0x9000) : Answer([0x6F, 0x0F, 0x84, 0x0D, .. IasAid], ne);
+                return p2 == 0x0C ? Sw(0x9000) : Answer(DfFcp(), ne);
             case 0x04:
                 return Sw(0x6A82);
             case 0x08 or 0x09:
@@ -248,7 +274,8 @@ internal sealed class VirtualCpsApplet
                 {
                     _currentDf = IasDf;
                     _currentEf = null;
-                    return Sw(0x9000);
+                    ApplicationSelected = true;
+                    return p2 == 0x0C ? Sw(0x9000) : Answer(DfFcp(), ne);
                 }
 
                 if (!_files.TryGetValue(path, out var file))
@@ -263,12 +290,19 @@ internal sealed class VirtualCpsApplet
                 }
 
                 var fid = Convert.FromHexString(path[^4..]);
-                byte[] fcp = [0x62, 0x0B, 0x80, 0x02, (byte)(file.Length >> 8), (byte)file.Length, 0x82, 0x01, 0x01, 0x83, 0x02, fid[0], fid[1]];
+                // FCP: size, EF type, FID, LCS operational (8A), compact access rules (8C, IAS-ECC order: delete,
+                // activate, deactivate, update never; read always).
+                byte[] fcp = [0x62, 0x17, 0x80, 0x02, (byte)(file.Length >> 8), (byte)file.Length, 0x82, 0x01, 0x01, 0x83, 0x02, fid[0], fid[1],
+                    0x8A, 0x01, 0x05, 0x8C, 0x07, 0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00];
                 return Answer(fcp, ne);
             default:
                 return Sw(0x6A86);
         }
     }
+
+    /// <summary>FCP of the IAS application DF: DF type, FID 0001, AID, LCS operational, compact access rules.</summary>
+    private static byte[] DfFcp() =>
+        [0x62, 0x22, 0x82, 0x01, 0x38, 0x83, 0x02, 0x00, 0x01, 0x84, 0x0D, .. IasAid, 0x8A, 0x01, 0x05, 0x8C, 0x07, 0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
 
     private byte[] ReadBinary(byte p1, byte p2, int? ne)
     {
@@ -350,12 +384,16 @@ internal sealed class VirtualCpsApplet
         {
             if (data[i] == 0x84 && data[i + 1] == 1 && i + 2 < data.Length)
             {
-                if (data[i + 2] != 0x82)
+                // CPS3: CPS_PRIV_AUT (82) for INTERNAL AUTHENTICATE (A4), CPS_PRIV_SIG (81) for PSO CDS (B6).
+                if (data[i + 2] != (p2 == 0xA4 ? 0x82 : 0x81))
                 {
+                    _mseKey = null;
                     return Sw(0x6A88);
                 }
 
                 _mseKey = data[i + 2];
+                _mseTemplate = p2;
+                _hash = null;
                 return Sw(0x9000);
             }
         }
@@ -365,7 +403,7 @@ internal sealed class VirtualCpsApplet
 
     private byte[] InternalAuthenticate(byte[] data, int? ne)
     {
-        if (!ApplicationSelected || _mseKey != 0x82)
+        if (!ApplicationSelected || _mseKey != 0x82 || _mseTemplate != 0xA4)
         {
             return Sw(0x6985);
         }
@@ -387,6 +425,65 @@ internal sealed class VirtualCpsApplet
         }
 
         var signature = _authKey.SignHash(decoded.Value.Hash, decoded.Value.Algorithm, RSASignaturePadding.Pkcs1);
+        return Answer(signature, ne);
+    }
+
+    /// <summary>PSO HASH: <c>90 00</c> (nothing hashed yet) or <c>90 28</c> SHA-256 state + 8-byte bit count, then
+    /// <c>80 len</c> last bytes; the card finishes the hash for the following PSO CDS.</summary>
+    private byte[] PsoHash(byte[] data)
+    {
+        if (!ApplicationSelected || _mseKey != 0x81 || _mseTemplate != 0xB6)
+        {
+            return Sw(0x6985);
+        }
+
+        if (data.Length < 4 || data[0] != 0x90 || data[1] is not (0x00 or 0x28) || data.Length < 2 + data[1] + 2)
+        {
+            return Sw(0x6A80);
+        }
+
+        var stateLength = data[1];
+        var last = data.AsSpan(2 + stateLength);
+        if (last[0] != 0x80 || last.Length != 2 + last[1] || last[1] is 0 or > 64)
+        {
+            return Sw(0x6A80);
+        }
+
+        var state = stateLength == 0 ? Segur.Cps.Sha256Partial.InitialState : data.AsSpan(2, 32).ToArray();
+        var bits = stateLength == 0 ? 0UL : System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(data.AsSpan(2 + 32, 8));
+        if (bits % 512 != 0)
+        {
+            return Sw(0x6A80);
+        }
+
+        _hash = Segur.Cps.Sha256Partial.Finish(state, bits, last[2..]);
+        return Sw(0x9000);
+    }
+
+    private byte[] PsoComputeSignature(int? ne)
+    {
+        if (!ApplicationSelected || _mseKey != 0x81 || _mseTemplate != 0xB6)
+        {
+            return Sw(0x6985);
+        }
+
+        if (PinTriesLeft == 0)
+        {
+            return Sw(0x6983);
+        }
+
+        if (!PinVerified)
+        {
+            return Sw(0x6982);
+        }
+
+        if (_hash is null)
+        {
+            return Sw(0x6985);
+        }
+
+        var signature = _signatureKey.SignHash(_hash, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        _hash = null;
         return Answer(signature, ne);
     }
 

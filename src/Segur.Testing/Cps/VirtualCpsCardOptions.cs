@@ -38,6 +38,10 @@ public sealed class VirtualCpsCardOptions
     /// <summary>The PIN reference accepted in VERIFY P2. <value>Default: <c>0x81</c> (as <c>CpsCardOptions.PinReference</c>).</value></summary>
     public byte PinReference { get; set; } = 0x81;
 
+    /// <summary>Whether the card has a PKCS#15 directory (EF.DIR with the application path, EF.ODF <c>5031</c>, EF.TokenInfo
+    /// <c>5032</c>, CDF <c>4401</c> listing both certificates), as a real CPS3. <value>Default: true.</value></summary>
+    public bool ExposePkcs15 { get; set; } = true;
+
     /// <summary>The file identifier path of the authentication certificate. <value>Default: <c>3F00 0001 C002</c>.</value></summary>
     public string AuthenticationCertificatePath { get; set; } = "3F000001C002";
 

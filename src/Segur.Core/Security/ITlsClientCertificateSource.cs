@@ -1,0 +1,21 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Segur.Security;
+
+/// <summary>
+/// A credential whose certificate for signing (<see cref="ICredentialSource.GetCertificateAsync"/>) is not directly
+/// usable by the TLS stack, but which can give a TLS-ready certificate on request: one whose private key the
+/// operating system's TLS implementation can use (an OpenSSL key reached through PKCS#11, a CNG key of a smart-card
+/// minidriver). <see cref="SegurHttpHandlerFactory"/> asks for it when the client credential implements this
+/// interface.
+/// </summary>
+/// <remarks>Implemented by <c>Segur.Cps.CpsCredentialSource</c>: a CPS card signs through its own APDUs for XML
+/// signatures, while TLS needs the card's key behind a PKCS#11 module (Linux) or the certificate store (Windows).</remarks>
+public interface ITlsClientCertificateSource
+{
+    /// <summary>Returns the certificate with a private key usable by <see cref="System.Net.Security.SslStream"/>.</summary>
+    /// <param name="cancellationToken">Cancels the operation (for example while the PIN is asked).</param>
+    /// <returns>The certificate. The caller must not dispose it; the source owns it.</returns>
+    /// <exception cref="SegurException">No usable key (middleware missing, key not found, PIN wrong or blocked).</exception>
+    ValueTask<X509Certificate2> GetTlsClientCertificateAsync(CancellationToken cancellationToken = default);
+}
