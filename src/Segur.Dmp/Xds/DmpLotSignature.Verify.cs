@@ -138,15 +138,10 @@ public static partial class DmpLotSignature
 
             var (transform, referenceHash) = ReadReference(reference, options);
             var expected = DigestValue(reference);
-            if (uniqueId == options.SubmissionSetUniqueId || (options.SubmissionSetUniqueId is null && !documents.ContainsKey(uniqueId)))
-            {
-                others.Add(uniqueId);
-                continue;
-            }
-
             if (!documents.TryGetValue(uniqueId, out var content))
             {
-                throw Fail(DmpErrorCodes.LotDocumentSetMismatch, $"The manifest references the document '{uniqueId}', which was not supplied.");
+                others.Add(uniqueId); // the set, or a document that was not supplied (decided below)
+                continue;
             }
 
             if (transform is not null && transform != InclusiveCanonicalization.AlgorithmUri && transform != InclusiveCanonicalization.WithCommentsAlgorithmUri)
@@ -165,11 +160,31 @@ public static partial class DmpLotSignature
             documentIds.Add(uniqueId);
         }
 
-        if (others.Count != 1)
+        string setUniqueId;
+        if (options.SubmissionSetUniqueId is { } expectedSet)
         {
-            throw Fail(DmpErrorCodes.LotSubmissionSetMismatch, others.Count == 0
-                ? $"The manifest does not reference the submission set{(options.SubmissionSetUniqueId is null ? string.Empty : " '" + options.SubmissionSetUniqueId + "'")}."
-                : $"The manifest references {others.Count} uniqueIds that are not supplied documents ({string.Join(", ", others)}); exactly one must be the submission set.");
+            if (!others.Remove(expectedSet))
+            {
+                throw Fail(DmpErrorCodes.LotSubmissionSetMismatch, $"The manifest does not reference the submission set '{expectedSet}'.");
+            }
+
+            if (others.Count > 0)
+            {
+                throw Fail(DmpErrorCodes.LotDocumentSetMismatch, $"The manifest references the document(s) {string.Join(", ", others)}, which were not supplied.");
+            }
+
+            setUniqueId = expectedSet;
+        }
+        else
+        {
+            if (others.Count != 1)
+            {
+                throw Fail(DmpErrorCodes.LotSubmissionSetMismatch, others.Count == 0
+                    ? "The manifest does not reference the submission set."
+                    : $"The manifest references {others.Count} uniqueIds that are not supplied documents ({string.Join(", ", others)}); exactly one must be the submission set.");
+            }
+
+            setUniqueId = others[0];
         }
 
         foreach (var uniqueId in documents.Keys)
@@ -180,7 +195,7 @@ public static partial class DmpLotSignature
             }
         }
 
-        return (others[0], documentIds);
+        return (setUniqueId, documentIds);
     }
 
     private static byte[] DigestCanonicalDocument(ReadOnlyMemory<byte> content, bool withComments, HashAlgorithmName hash, string uniqueId)
