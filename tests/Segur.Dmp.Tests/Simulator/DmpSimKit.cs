@@ -59,6 +59,7 @@ internal sealed record PnrSpec
     public bool Signs { get; init; } = true;
     public bool Inline { get; init; }
     public string SetUniqueId { get; init; } = DmpSimKit.NewOid();
+    public byte[]? SignatureContent { get; init; }
     public string PatientId => $"{Ins}^^^&1.2.250.1.213.1.4.10&ISO^NH";
 }
 
@@ -142,10 +143,18 @@ internal sealed class DmpSimKit : IAsyncDisposable
     public static async Task<DmpSimKit> StartAsync(Action<DmpSimulatorOptions>? configure = null)
     {
         var time = new ManualTimeProvider(Start);
-        var options = new DmpSimulatorOptions { UseHttp = true, TimeProvider = time, Pki = SharedPki.Value };
+        var options = new DmpSimulatorOptions { UseHttp = true, TimeProvider = time, Pki = SharedPki.Value, VerifyLotSignature = false };
         configure?.Invoke(options);
         var simulator = await DmpSimulator.StartAsync(options);
         return new DmpSimKit(simulator, time, new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
+    }
+
+    /// <summary>Signs the lot with the XAdES lot signature (dmp-lot's signer; the simulator verifies it independently of the XDS client).</summary>
+    public async Task<byte[]> SignLotAsync(string setUniqueId, IEnumerable<PnrDocument> documents)
+    {
+        using var credential = Segur.Testing.Pki.TestPki.CreateCredential(OrgSigner);
+        return await Segur.Dmp.Xds.DmpLotSignature.SignAsync(new Segur.Dmp.Xds.DmpLotSignatureInput(setUniqueId,
+            documents.Select(d => new Segur.Dmp.Xds.DmpLotDocument(d.UniqueId, d.Content))), credential, HashAlgorithmName.SHA1, Time.GetUtcNow());
     }
 
     public async ValueTask DisposeAsync()
@@ -330,7 +339,7 @@ internal sealed class DmpSimKit : IAsyncDisposable
         {
             all.Add(new PnrDocument
             {
-                Id = "Signature01", Content = Encoding.UTF8.GetBytes("<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>"),
+                Id = "Signature01", Content = spec.SignatureContent ?? Encoding.UTF8.GetBytes("<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"/>"),
                 TypeCode = "E1762", Confidentiality = ["N", "MASQUE_PS", "INVISIBLE_PATIENT"],
             });
         }

@@ -134,6 +134,38 @@ public sealed class DmpSimulatorFeedTests
     }
 
     [Fact]
+    public async Task Iti41_SignedLot_VerifiedAndAccepted()
+    {
+        await using var kit = await DmpSimKit.StartAsync(o => o.VerifyLotSignature = true);
+        var doc = new PnrDocument();
+        var setUniqueId = DmpSimKit.NewOid();
+        var lot = await kit.SignLotAsync(setUniqueId, [doc]);
+
+        var answer = await kit.FeedAsync(new PnrSpec { Documents = [doc], SetUniqueId = setUniqueId, SignatureContent = lot });
+
+        Assert.Equal("urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success", answer.RegistryStatus);
+    }
+
+    [Fact]
+    public async Task Iti41_SignedLotWithAlteredDocumentOrOtherSet_Refused()
+    {
+        await using var kit = await DmpSimKit.StartAsync(o => o.VerifyLotSignature = true);
+        var doc = new PnrDocument();
+        var setUniqueId = DmpSimKit.NewOid();
+        var lot = await kit.SignLotAsync(setUniqueId, [doc]);
+        var altered = doc with { Content = Encoding.UTF8.GetBytes("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Autre</title></ClinicalDocument>") };
+
+        var changedDocument = await kit.FeedAsync(new PnrSpec { Documents = [altered], SetUniqueId = setUniqueId, SignatureContent = lot });
+        var otherSet = await kit.FeedAsync(new PnrSpec { Documents = [doc], SignatureContent = lot });
+        var placeholder = await kit.FeedAsync(new PnrSpec { Documents = [new PnrDocument()] });
+
+        Assert.Equal(["DMP_SIGNATURE_LOT"], changedDocument.ErrorCodes);
+        Assert.Equal(["DMP_SIGNATURE_LOT"], otherSet.ErrorCodes);
+        Assert.Equal(["DMP_SIGNATURE_LOT"], placeholder.ErrorCodes);
+        Assert.Empty(kit.Sim.GetDocuments(Ins));
+    }
+
+    [Fact]
     public async Task Iti41_HashOrSizeWrong_Refused()
     {
         await using var kit = await DmpSimKit.StartAsync();
