@@ -245,7 +245,7 @@ public sealed partial class DmpSimulator
 
     internal static string NewOid() => "2.25." + new BigInteger(Guid.NewGuid().ToByteArray(bigEndian: true), isUnsigned: true, isBigEndian: true).ToString(CultureInfo.InvariantCulture);
 
-    internal static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+    internal static string Hex(byte[] bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 
     /// <summary>The XDS <c>hash</c> slot: SHA-1 by the IHE specification (an integrity check, not a security function).</summary>
 #pragma warning disable CA5350

@@ -252,7 +252,7 @@ public sealed partial class DmpSimulator
         }, exchange.Action + "Response", attachments, "ok", Mtom: true);
     }
 
-    /// <summary>Splits a stored-query value: <c>'a'</c>, <c>('a','b')</c> or a bare value.</summary>
+    /// <summary>Splits a stored-query value: <c>'a'</c>, <c>('a','b')</c> or a bare value; <c>''</c> inside quotes is one quote.</summary>
     internal static IEnumerable<string> ParseList(string value)
     {
         var text = value.Trim();
@@ -264,9 +264,16 @@ public sealed partial class DmpSimulator
         var items = new List<string>();
         var current = new System.Text.StringBuilder();
         var quoted = false;
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (c == '\'')
+            var c = text[i];
+            if (c == '\'' && quoted && i + 1 < text.Length && text[i + 1] == '\'')
+            {
+                // A doubled quote inside a quoted value is a literal quote (IHE ITI TF-2a §3.18.4.1.2.3.3).
+                current.Append(c);
+                i++;
+            }
+            else if (c == '\'')
             {
                 quoted = !quoted;
             }

@@ -187,3 +187,14 @@ public sealed class DmpSimulatorQueryTests
         Assert.Equal(["XDSDocumentUniqueIdError"], missing.ErrorCodes);
     }
 }
+
+public sealed class DmpSimulatorQueryListTests
+{
+    [Theory]
+    [InlineData("('a','b')", "a|b")]
+    [InlineData("'x^^y'", "x^^y")]
+    [InlineData("('O''Brien', 'c,d')", "O'Brien|c,d")]
+    [InlineData("bare", "bare")]
+    public void ParseList_IheListSyntax_SplitsValues(string value, string expected) =>
+        Assert.Equal(expected, string.Join('|', Segur.Testing.Dmp.DmpSimulator.ParseList(value)));
+}
