@@ -73,8 +73,8 @@ public sealed partial class DmpSimulator : IAsyncDisposable
     public static IReadOnlyList<string> TestPatients { get; } = ["279035121518989", "207058575627097", "277076322082910"];
 
     /// <summary>The public test professionals (PS_IdNat): <c>899900063480</c> (authorised on the first test patient),
-    /// <c>801234534765</c> (no authorisation).</summary>
-    public static IReadOnlyList<string> TestProfessionals { get; } = ["899900063480", "801234534765"];
+    /// <c>801234534764</c> (no authorisation).</summary>
+    public static IReadOnlyList<string> TestProfessionals { get; } = ["899900063480", "801234534764"];
 
     /// <summary>When set, every connection is dropped at once without an answer (a network failure). Nothing is done.</summary>
     public bool NetworkDown

@@ -49,9 +49,9 @@ public sealed class DmpSimulatorFeedTests
     {
         await using var kit = await DmpSimKit.StartAsync();
 
-        var answer = await kit.FeedAsync(new PnrSpec { Documents = [new PnrDocument { AuthorId = "801234534765" }] }, new VihfSpec { SubjectId = "801234534765" });
+        var answer = await kit.FeedAsync(new PnrSpec { Documents = [new PnrDocument { AuthorId = "801234534764" }] }, new VihfSpec { SubjectId = "801234534764" });
 
-        Assert.Equal(DmpAuthorization.None, kit.Sim.GetAuthorization(Ins, "801234534765"));
+        Assert.Equal(DmpAuthorization.None, kit.Sim.GetAuthorization(Ins, "801234534764"));
         Assert.Equal("urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success", answer.RegistryStatus);
     }
 

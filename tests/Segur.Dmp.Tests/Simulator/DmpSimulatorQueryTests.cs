@@ -8,7 +8,7 @@ namespace Segur.Dmp.Tests.Simulator;
 public sealed class DmpSimulatorQueryTests
 {
     private const string Ins = "279035121518989";
-    private const string Other = "801234534765";
+    private const string Other = "801234534764";
     private const string Success = "urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success";
 
     private static string UniqueIdsOf(SimAnswer answer) => string.Join(',', answer.Xml!

@@ -81,7 +81,7 @@ public sealed class DmpSimulatorTd0Tests
     public async Task Td03_AddAndRemove_ChangesAuthorisation()
     {
         await using var kit = await DmpSimKit.StartAsync();
-        const string Ps = "801234534765";
+        const string Ps = "801234534764";
         const string Ns = "urn:si-dmp-habilitations";
         var vihf = new VihfSpec { SubjectId = Ps };
 
@@ -99,15 +99,15 @@ public sealed class DmpSimulatorTd0Tests
     public async Task Td03_BlockedOrNoDmpOrBadAction_Fault()
     {
         await using var kit = await DmpSimKit.StartAsync();
-        kit.Sim.SetAuthorization(Ins, "801234534765", DmpAuthorization.Forbidden);
+        kit.Sim.SetAuthorization(Ins, "801234534764", DmpAuthorization.Forbidden);
         const string Body = "<setAuthorization xmlns=\"urn:si-dmp-habilitations\"><action>AJOUT</action></setAuthorization>";
 
-        var blocked = await kit.SendAsync("habilitations", DmpSimKit.Td03, Body, new VihfSpec { SubjectId = "801234534765" });
+        var blocked = await kit.SendAsync("habilitations", DmpSimKit.Td03, Body, new VihfSpec { SubjectId = "801234534764" });
         var none = await kit.SendAsync("habilitations", DmpSimKit.Td03, Body, new VihfSpec { Ins = "277076322082910" });
         var bad = await kit.SendAsync("habilitations", DmpSimKit.Td03, "<setAuthorization xmlns=\"urn:si-dmp-habilitations\"><action>PEUTETRE</action></setAuthorization>");
 
         Assert.Equal("DMP_PS_BLOQUE", blocked.FaultCode);
-        Assert.Equal(DmpAuthorization.Forbidden, kit.Sim.GetAuthorization(Ins, "801234534765"));
+        Assert.Equal(DmpAuthorization.Forbidden, kit.Sim.GetAuthorization(Ins, "801234534764"));
         Assert.Equal("DMP_INEXISTANT", none.FaultCode);
         Assert.Equal("DMP_REQUETE_INVALIDE", bad.FaultCode);
     }

@@ -40,7 +40,7 @@ public sealed class DmpSimulatorUpdateTests
     public async Task Iti57_DeleteByNonAuthor_Refused()
     {
         await using var kit = await DmpSimKit.StartAsync();
-        var entry = Seed(kit, author: "801234534765");
+        var entry = Seed(kit, author: "801234534764");
 
         var answer = await kit.SendAsync("registry", DmpSimKit.Iti57, DmpSimKit.StatusUpdate(Ins, entry.EntryUuid, Approved, Deleted));
 
@@ -100,8 +100,8 @@ public sealed class DmpSimulatorUpdateTests
     public async Task Iti57_WithoutAuthorization_RefusedUnlessAlimentationProfile()
     {
         await using var kit = await DmpSimKit.StartAsync();
-        var entry = Seed(kit, author: "801234534765");
-        var vihf = new VihfSpec { SubjectId = "801234534765" };
+        var entry = Seed(kit, author: "801234534764");
+        var vihf = new VihfSpec { SubjectId = "801234534764" };
 
         var refused = await kit.SendAsync("registry", DmpSimKit.Iti57, DmpSimKit.StatusUpdate(Ins, entry.EntryUuid, Approved, Archived), vihf);
         kit.Sim.Options.ManageRequiresAuthorization = false;
@@ -109,6 +109,6 @@ public sealed class DmpSimulatorUpdateTests
 
         Assert.Equal(["DMP_ACCES_REFUSE"], refused.ErrorCodes);
         Assert.Equal(Success, accepted.RegistryStatus);
-        Assert.Equal(DmpAuthorization.None, kit.Sim.GetAuthorization(Ins, "801234534765"));
+        Assert.Equal(DmpAuthorization.None, kit.Sim.GetAuthorization(Ins, "801234534764"));
     }
 }

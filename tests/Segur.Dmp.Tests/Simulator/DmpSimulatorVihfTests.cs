@@ -141,7 +141,7 @@ public sealed class DmpSimulatorVihfTests
     public async Task Vihf_DirectModeNameIdNotCardHolder_FaultMode()
     {
         await using var kit = await DmpSimKit.StartAsync();
-        using var card = kit.Sim.Pki.IssuePersonalCertificate("801234534765", "AUTRE", "Paul", "Médecin");
+        using var card = kit.Sim.Pki.IssuePersonalCertificate("801234534764", "AUTRE", "Paul", "Médecin");
 
         var answer = await kit.SendAsync("patients", DmpSimKit.Td02, Td02Body(), new VihfSpec { Mode = "DIRECTE", Signer = card });
 
