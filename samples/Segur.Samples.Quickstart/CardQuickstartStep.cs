@@ -7,7 +7,7 @@ internal static class CardQuickstartStep
     public static async Task<CpsCardInfo> RunAsync()
     {
         // In a pharmacy: CpsCard.Connect() on the PC/SC reader, or CardMonitor to react to insertions.
-        await using var virtualCard = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700012345", LastName = "PHARMA", FirstName = "PAUL", Profession = "Pharmacien" });
+        await using var virtualCard = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700012349", LastName = "PHARMA", FirstName = "PAUL", Profession = "Pharmacien" });
         using var card = CpsCard.Open(virtualCard.CreateDirectReader());
         var info = await card.ReadInfoAsync();
         await card.VerifyPinAsync("1234".AsMemory()); // the PIN is never stored or logged

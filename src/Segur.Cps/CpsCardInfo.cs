@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
+using Segur.Identifiers;
 
 namespace Segur.Cps;
 
@@ -41,10 +42,11 @@ public enum CpxCardType
 /// <summary>What the national identifier (IdNat_PS, OID <c>1.2.250.1.71.4.2.1</c>) is built from.</summary>
 public enum NationalIdKind
 {
-    /// <summary>Not recognised: kept as an opaque string.</summary>
+    /// <summary>Not recognised, or not valid (e.g. a wrong RPPS check digit): kept as an opaque string, see
+    /// <see cref="CpsCardInfo.NationalIdIssue"/>.</summary>
     Other = 0,
 
-    /// <summary><c>8</c> + RPPS number (12 characters).</summary>
+    /// <summary><c>8</c> + RPPS number (12 characters, Luhn check digit verified).</summary>
     Rpps = 1,
 
     /// <summary><c>0</c> + ADELI number (10 characters).</summary>
@@ -72,11 +74,20 @@ public sealed record CpsCardInfo
     /// <summary>What the national identifier is built from.</summary>
     public required NationalIdKind NationalIdKind { get; init; }
 
+    /// <summary>The national identifier checked by Core's rules (<c>8</c>+RPPS with its Luhn check digit, <c>0</c>+ADELI,
+    /// structure staff), or <see langword="null"/> when the card's value does not pass them (see
+    /// <see cref="NationalIdIssue"/>). Use it to call services that take a <see cref="ProfessionalIdentifier"/>.</summary>
+    public ProfessionalIdentifier? ProfessionalId => CpsIdentity.CheckNationalId(NationalId).Identifier;
+
+    /// <summary>Why <see cref="NationalId"/> is not a valid professional identifier (Core error code and reason, e.g. a
+    /// wrong RPPS check digit), or <see langword="null"/> when it is valid. The card stays readable either way.</summary>
+    public string? NationalIdIssue => CpsIdentity.CheckNationalId(NationalId).Issue;
+
     /// <summary>The RPPS number (11 digits) when <see cref="NationalIdKind"/> is <see cref="Cps.NationalIdKind.Rpps"/>.</summary>
-    public string? Rpps => NationalIdKind == NationalIdKind.Rpps ? NationalId[1..] : null;
+    public string? Rpps => NationalIdKind == NationalIdKind.Rpps ? ProfessionalId?.LocalId : null;
 
     /// <summary>The ADELI number (9 characters) when <see cref="NationalIdKind"/> is <see cref="Cps.NationalIdKind.Adeli"/>.</summary>
-    public string? Adeli => NationalIdKind == NationalIdKind.Adeli ? NationalId[1..] : null;
+    public string? Adeli => NationalIdKind == NationalIdKind.Adeli ? ProfessionalId?.LocalId : null;
 
     /// <summary>The holder's last name (certificate <c>SN</c>), if present.</summary>
     public string? LastName { get; init; }
@@ -180,29 +191,42 @@ public static class CpsIdentity
         return (cn, kind, Get(OidSurname), Get(OidGivenName), profession, type);
     }
 
-    /// <summary>Classifies a national identifier: <c>8</c>+RPPS (12 digits), <c>0</c>+ADELI (10 characters), structure
-    /// (<c>id/number</c>) or other.</summary>
+    /// <summary>Classifies a national identifier with Core's <see cref="ProfessionalIdentifier"/> rules: <c>8</c>+RPPS
+    /// (12 digits, Luhn check digit), <c>0</c>+ADELI (10 characters), structure (<c>id/number</c>), or other (anything
+    /// else, including an RPPS with a wrong check digit).</summary>
     /// <param name="nationalId">The identifier.</param>
     /// <returns>Its kind.</returns>
     public static NationalIdKind ClassifyNationalId(string nationalId)
     {
         ArgumentNullException.ThrowIfNull(nationalId);
-        if (nationalId.Contains('/', StringComparison.Ordinal))
+        return CheckNationalId(nationalId).Kind;
+    }
+
+    /// <summary>Checks a card's IdNat with Core's rules; never throws for bad data (the card stays readable).</summary>
+    internal static (ProfessionalIdentifier? Identifier, NationalIdKind Kind, string? Issue) CheckNationalId(string nationalId)
+    {
+        ProfessionalIdentifier? identifier = null;
+        string? issue = null;
+        try
         {
-            return NationalIdKind.Structure;
+            identifier = ProfessionalIdentifier.Parse(nationalId);
+        }
+        catch (SegurValidationException ex)
+        {
+            issue = $"{ex.ErrorCode}: {ex.Message}";
         }
 
-        if (nationalId.Length == 12 && nationalId[0] == '8' && nationalId.All(char.IsAsciiDigit))
+        var kind = identifier?.Type switch
         {
-            return NationalIdKind.Rpps;
-        }
+            ProfessionalIdentifierType.Rpps => NationalIdKind.Rpps,
+            ProfessionalIdentifierType.Adeli => NationalIdKind.Adeli,
+            ProfessionalIdentifierType.StructureStaff => NationalIdKind.Structure,
 
-        if (nationalId.Length == 10 && nationalId[0] == '0' && nationalId.All(char.IsAsciiLetterOrDigit))
-        {
-            return NationalIdKind.Adeli;
-        }
-
-        return NationalIdKind.Other;
+            // A structure card whose structure prefix Core does not know is still a structure card.
+            _ when nationalId.Contains('/', StringComparison.Ordinal) => NationalIdKind.Structure,
+            _ => NationalIdKind.Other,
+        };
+        return (identifier, kind, issue);
     }
 }
 

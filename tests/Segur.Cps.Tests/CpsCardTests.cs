@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Segur.Identifiers;
 using Segur.Testing.Cps;
 
 namespace Segur.Cps.Tests;
@@ -21,14 +22,18 @@ public sealed class CpsCardTests
     [Fact]
     public async Task ReadInfoAsync_VirtualCard_ParsesHolderAndCardNumber()
     {
-        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { CardNumber = "20481632", Rpps = "99700011111", Profession = "Pharmacien" });
+        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { CardNumber = "20481632", Rpps = "99700011119", Profession = "Pharmacien" });
         using var cps = CpsCard.Open(card.CreateDirectReader());
 
         var info = await cps.ReadInfoAsync();
 
         Assert.Equal("20481632", info.CardNumber);
-        Assert.Equal("899700011111", info.NationalId);
+        Assert.Equal("899700011119", info.NationalId);
         Assert.Equal(NationalIdKind.Rpps, info.NationalIdKind);
+        Assert.Equal("99700011119", info.Rpps);
+        Assert.Equal(ProfessionalIdentifier.FromRpps("99700011119"), info.ProfessionalId);
+        Assert.True(info.ProfessionalId!.IsTestIdentifier);
+        Assert.Null(info.NationalIdIssue);
         Assert.Equal("Pharmacien", info.Profession);
         Assert.Equal("MEDECIN-TEST", info.LastName);
         Assert.Equal("CAMILLE", info.FirstName);
@@ -168,12 +173,65 @@ public sealed class CpsCardTests
 public sealed class CpsIdentityTests
 {
     [Theory]
-    [InlineData("899700012345", NationalIdKind.Rpps)]
+    [InlineData("899700075122", NationalIdKind.Rpps)] // ANS test card
+    [InlineData("899700012349", NationalIdKind.Rpps)]
+    [InlineData("899700012345", NationalIdKind.Other)] // wrong Luhn check digit
     [InlineData("00B7010446", NationalIdKind.Adeli)]
+    [InlineData("0751234567", NationalIdKind.Adeli)]
     [InlineData("3123456789/CPET00001", NationalIdKind.Structure)]
+    [InlineData("9123456789/CPET00001", NationalIdKind.Structure)] // structure prefix Core does not know: still a structure card
     [InlineData("X12", NationalIdKind.Other)]
     [InlineData("89970001234", NationalIdKind.Other)]
+    [InlineData("0751234", NationalIdKind.Other)]
     public void ClassifyNationalId_Examples_ReturnKind(string id, NationalIdKind kind) => Assert.Equal(kind, CpsIdentity.ClassifyNationalId(id));
+
+    [Theory]
+    [InlineData("899700012345", CoreErrorCodes.IdentifierCheckDigit)]
+    [InlineData("89970001234", CoreErrorCodes.IdentifierLength)]
+    [InlineData("8997000ABCDE", CoreErrorCodes.IdentifierCharacters)]
+    public async Task ReadInfoAsync_InvalidIdNat_StaysReadableAndReportsTheCoreCode(string nationalId, string code)
+    {
+        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = nationalId[1..] });
+        using var cps = CpsCard.Open(card.CreateDirectReader());
+        var info = await cps.ReadInfoAsync();
+        Assert.Equal(nationalId, info.NationalId);
+        Assert.Equal(NationalIdKind.Other, info.NationalIdKind);
+        Assert.Null(info.ProfessionalId);
+        Assert.Null(info.Rpps);
+        Assert.Equal(CpxCardType.Unknown, info.CardType);
+        Assert.StartsWith(code + ":", info.NationalIdIssue, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_StructureCardWithKnownPrefix_ExposesCoreIdentifier()
+    {
+        var info = Info("3123456789/CPET00001");
+        Assert.Equal(ProfessionalIdentifierType.StructureStaff, info.ProfessionalId!.Type);
+        Assert.Null(info.NationalIdIssue);
+        Assert.Null(info.Rpps);
+        Assert.Null(info.Adeli);
+    }
+
+    [Fact]
+    public void Adeli_ValidAdeliId_IsTheNineCharacters()
+    {
+        var info = Info("00B7010446");
+        Assert.Equal("0B7010446", info.Adeli);
+        Assert.Equal(ProfessionalIdentifierType.Adeli, info.ProfessionalId!.Type);
+    }
+
+    private static CpsCardInfo Info(string nationalId) => new()
+    {
+        CardNumber = "1",
+        Generation = CpsCardGeneration.Cps3,
+        CardType = CpxCardType.Unknown,
+        NationalId = nationalId,
+        NationalIdKind = CpsIdentity.ClassifyNationalId(nationalId),
+        CertificateSubject = "CN=" + nationalId,
+        CertificateIssuer = "CN=TEST",
+        NotBefore = DateTimeOffset.UnixEpoch,
+        NotAfter = DateTimeOffset.UnixEpoch,
+    };
 
     [Fact]
     public void Parse_MultiValuedRdnSubject_ReadsNamesAndTitle()

@@ -34,6 +34,19 @@ public sealed class ScanFrameDecoderTests
     }
 
     [Fact]
+    public void DiscardPending_DeviceGoneMidFrame_NextFrameIsNotGluedToTheOldOne()
+    {
+        var decoder = new ScanFrameDecoder();
+        Assert.Empty(decoder.Feed("]d1HALF-A-FR"u8));
+
+        Assert.True(decoder.DiscardPending());
+        Assert.False(decoder.HasPendingData);
+        Assert.False(decoder.DiscardPending());
+        var code = Assert.Single(decoder.Feed("]d1TWO\r\n"u8));
+        Assert.Equal(("]d1", "TWO"), (code.SymbologyIdentifier, code.Text));
+    }
+
+    [Fact]
     public void Flush_NoTerminator_CompletesPendingFrame()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));

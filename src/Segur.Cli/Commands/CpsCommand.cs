@@ -11,14 +11,16 @@ internal static class CpsCommand
     /// <summary>Adds <c>cps</c> and <c>scan</c> to the root command.</summary>
     public static void AddTo(RootCommand root, CliContext context)
     {
-        root.Subcommands.Add(Create(context));
+        root.Subcommands.Add(Create(context, "cps", "CPS cards and PC/SC readers: list readers, read the card holder, watch insertions."));
+        // `segur card …` is kept as an alias, as its own entry rather than Aliases.Add: help lists aliases
+        // alphabetically ("card, cps") and the command is `cps` (issue 3, docs).
+        root.Subcommands.Add(Create(context, "card", "Alias of 'segur cps'."));
         root.Subcommands.Add(CreateScan(context));
     }
 
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, string name, string description)
     {
-        var command = new Command("cps", "CPS cards and PC/SC readers: list readers, read the card holder, watch insertions.");
-        command.Aliases.Add("card");
+        var command = new Command(name, description);
         command.Subcommands.Add(Readers(context));
         command.Subcommands.Add(Info(context));
         command.Subcommands.Add(Watch(context));
@@ -38,22 +40,18 @@ internal static class CpsCommand
                 atr = r.CardPresent ? r.AtrHex : null,
                 cardType = r.CardPresent ? CardTypeName(CpsCard.RecognizeAtr(r.Atr.Span)) : null,
             }).ToList();
-            if (parse.GetValue(CliApp.Json))
+            context.Write(parse, readers, o =>
             {
-                context.WriteJson(readers);
-                return 0;
-            }
+                if (readers.Count == 0)
+                {
+                    o.WriteLine("No reader connected.");
+                }
 
-            if (readers.Count == 0)
-            {
-                context.Output.WriteLine("No reader connected.");
-            }
-
-            foreach (var r in readers)
-            {
-                context.Output.WriteLine(r.cardPresent ? $"{r.name}: {r.cardType} (ATR {r.atr})" : $"{r.name}: no card");
-            }
-
+                foreach (var r in readers)
+                {
+                    o.WriteLine(r.cardPresent ? $"{r.name}: {r.cardType} (ATR {r.atr})" : $"{r.name}: no card");
+                }
+            });
             return 0;
         });
         return command;
@@ -68,32 +66,32 @@ internal static class CpsCommand
         {
             using var card = CpsCard.Connect(parse.GetValue(reader));
             var info = await card.ReadInfoAsync(cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(CliApp.Json))
+            context.Write(parse, new
             {
-                context.WriteJson(new
-                {
-                    reader = card.Reader.ReaderName,
-                    cardType = CardTypeName(info.Generation),
-                    cpxType = info.CardType.ToString().ToUpperInvariant(),
-                    info.CardNumber,
-                    info.NationalId,
-                    nationalIdKind = info.NationalIdKind.ToString(),
-                    info.LastName,
-                    info.FirstName,
-                    info.Profession,
-                    certificate = new { subject = info.CertificateSubject, issuer = info.CertificateIssuer, notBefore = info.NotBefore, notAfter = info.NotAfter },
-                    testCard = info.IsTestCard,
-                });
-                return 0;
-            }
-
-            context.Output.WriteLine($"Reader:       {card.Reader.ReaderName}");
-            context.Output.WriteLine($"Card:         {CardTypeName(info.Generation)} {info.CardType.ToString().ToUpperInvariant()} n° {info.CardNumber}{(info.IsTestCard ? " (test card)" : string.Empty)}");
-            context.Output.WriteLine($"Holder:       {info.FirstName} {info.LastName} — {info.Profession}");
-            context.Output.WriteLine($"National id:  {info.NationalId} ({info.NationalIdKind})");
-            context.Output.WriteLine($"Certificate:  {info.CertificateSubject}");
-            context.Output.WriteLine($"Issuer:       {info.CertificateIssuer}");
-            context.Output.WriteLine($"Valid:        {info.NotBefore:yyyy-MM-dd} to {info.NotAfter:yyyy-MM-dd}");
+                reader = card.Reader.ReaderName,
+                cardType = CardTypeName(info.Generation),
+                cpxType = info.CardType.ToString().ToUpperInvariant(),
+                info.CardNumber,
+                info.NationalId,
+                nationalIdKind = info.NationalIdKind.ToString(),
+                info.NationalIdIssue,
+                info.LastName,
+                info.FirstName,
+                info.Profession,
+                certificate = new { subject = info.CertificateSubject, issuer = info.CertificateIssuer, notBefore = info.NotBefore, notAfter = info.NotAfter },
+                testCard = info.IsTestCard,
+            }, o =>
+            {
+                o.WriteLine($"Reader:       {card.Reader.ReaderName}");
+                o.WriteLine($"Card:         {CardTypeName(info.Generation)} {info.CardType.ToString().ToUpperInvariant()} n° {info.CardNumber}{(info.IsTestCard ? " (test card)" : string.Empty)}");
+                o.WriteLine($"Holder:       {info.FirstName} {info.LastName} — {info.Profession}");
+                o.WriteLine(info.NationalIdIssue is null
+                    ? $"National id:  {info.NationalId} ({info.NationalIdKind})"
+                    : $"National id:  {info.NationalId} (not a valid identifier: {info.NationalIdIssue})");
+                o.WriteLine($"Certificate:  {info.CertificateSubject}");
+                o.WriteLine($"Issuer:       {info.CertificateIssuer}");
+                o.WriteLine($"Valid:        {info.NotBefore:yyyy-MM-dd} to {info.NotAfter:yyyy-MM-dd}");
+            });
             return 0;
         });
         return command;
@@ -106,31 +104,19 @@ internal static class CpsCommand
         {
             var monitor = new CardMonitor(new CardMonitorOptions { TimeProvider = context.Time });
             await using var disposeMonitor = monitor.ConfigureAwait(false);
-            try
+            return await context.RunAsync("segur cps watch", async () =>
             {
                 await foreach (var e in monitor.WatchAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (parse.GetValue(CliApp.Json))
-                    {
-                        context.WriteJson(new { kind = e.Kind.ToString(), reader = e.ReaderName, atr = e.Atr.IsEmpty ? null : Convert.ToHexString(e.Atr.Span), cardType = e.Kind == CardEventKind.CardInserted ? CardTypeName(e.CardGeneration) : null, timestamp = e.Timestamp });
-                    }
-                    else
-                    {
-                        var type = e.Kind == CardEventKind.CardInserted ? $" [{CardTypeName(e.CardGeneration)}]" : string.Empty;
-                        context.Output.WriteLine($"{e.Timestamp:HH:mm:ss} {e.Kind} {e.ReaderName}{type}");
-                    }
+                    var type = e.Kind == CardEventKind.CardInserted ? CardTypeName(e.CardGeneration) : null;
+                    context.Write(
+                        parse,
+                        new { kind = e.Kind.ToString(), reader = e.ReaderName, atr = e.Atr.IsEmpty ? null : Convert.ToHexString(e.Atr.Span), cardType = type, timestamp = e.Timestamp },
+                        o => o.WriteLine($"{e.Timestamp:HH:mm:ss} {e.Kind} {e.ReaderName}{(type is null ? string.Empty : $" [{type}]")}"));
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C
-            }
-            catch (SegurException ex)
-            {
-                return context.Fail(ex.Message);
-            }
 
-            return 0;
+                return 0;
+            }, runsUntilCancelled: true, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -150,30 +136,18 @@ internal static class CpsCommand
                 TimeProvider = context.Time,
             });
             await using var disposeScanner = scanner.ConfigureAwait(false);
-            try
+            return await context.RunAsync("segur scan", async () =>
             {
                 await foreach (var code in scanner.ReadCodesAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (parse.GetValue(CliApp.Json))
-                    {
-                        context.WriteJson(new { symbology = code.SymbologyIdentifier, text = code.Text, timestamp = code.Timestamp });
-                    }
-                    else
-                    {
-                        context.Output.WriteLine($"{code.SymbologyIdentifier ?? "-"} {code.Text.Replace("\u001D", "<GS>", StringComparison.Ordinal)}");
-                    }
+                    context.Write(
+                        parse,
+                        new { symbology = code.SymbologyIdentifier, text = code.Text, timestamp = code.Timestamp },
+                        o => o.WriteLine($"{code.SymbologyIdentifier ?? "-"} {code.Text.Replace("\u001D", "<GS>", StringComparison.Ordinal)}"));
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C
-            }
-            catch (SegurException ex)
-            {
-                return context.Fail(ex.Message);
-            }
 
-            return 0;
+                return 0;
+            }, runsUntilCancelled: true, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -81,7 +81,7 @@ internal static class PscCommand
                 LoginTimeout = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))),
                 TimeProvider = context.Time,
             };
-            try
+            return await context.RunAsync("segur psc login", async () =>
             {
                 using var client = new PscClient(options);
                 PscSession session;
@@ -103,24 +103,16 @@ internal static class PscCommand
 
                 using (session)
                 {
-                    Print(context, session.User, json);
+                    Print(context, parse, session.User);
                 }
 
                 return 0;
-            }
-            catch (SegurException ex)
-            {
-                return context.Fail($"segur psc login: {ex.Message}");
-            }
-            catch (ArgumentException ex)
-            {
-                return context.Fail($"segur psc login: {ex.Message}", 2);
-            }
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
         });
         return login;
     }
 
-    private static void Print(CliContext context, PscUser user, bool json)
+    private static void Print(CliContext context, ParseResult parse, PscUser user)
     {
         var activities = user.Exercises.SelectMany(e => e.Activities.Select(a => new
         {
@@ -132,31 +124,27 @@ internal static class PscCommand
             finess = a.FinessSite,
             structureId = a.StructureTechnicalId,
         })).ToList();
-        if (json)
+        context.Write(parse, new
         {
-            context.WriteJson(new
+            ok = true,
+            nationalId = user.NationalId,
+            givenName = user.GivenName,
+            familyName = user.FamilyName,
+            acr = user.Acr,
+            subject = user.Subject,
+            roles = user.Roles.Select(r => r.Code).ToList(),
+            organization = user.Organization,
+            activities,
+        }, o =>
+        {
+            o.WriteLine($"National ID  {user.NationalId ?? "(none)"}");
+            o.WriteLine($"Name         {user.GivenName} {user.FamilyName}");
+            o.WriteLine($"ACR          {user.Acr ?? "(none)"}");
+            o.WriteLine($"Roles        {string.Join(", ", user.Roles.Select(r => r.Code))}");
+            foreach (var a in activities)
             {
-                ok = true,
-                nationalId = user.NationalId,
-                givenName = user.GivenName,
-                familyName = user.FamilyName,
-                acr = user.Acr,
-                subject = user.Subject,
-                roles = user.Roles.Select(r => r.Code).ToList(),
-                organization = user.Organization,
-                activities,
-            });
-            return;
-        }
-
-        var o = context.Output;
-        o.WriteLine($"National ID  {user.NationalId ?? "(none)"}");
-        o.WriteLine($"Name         {user.GivenName} {user.FamilyName}");
-        o.WriteLine($"ACR          {user.Acr ?? "(none)"}");
-        o.WriteLine($"Roles        {string.Join(", ", user.Roles.Select(r => r.Code))}");
-        foreach (var a in activities)
-        {
-            o.WriteLine($"Activity     {a.raisonSociale ?? "(unnamed)"} — profession {a.profession}, mode {a.modeExercice}, SIRET {a.siret ?? "-"}, FINESS {a.finess ?? "-"}");
-        }
+                o.WriteLine($"Activity     {a.raisonSociale ?? "(unnamed)"} — profession {a.profession}, mode {a.modeExercice}, SIRET {a.siret ?? "-"}, FINESS {a.finess ?? "-"}");
+            }
+        });
     }
 }

@@ -54,34 +54,29 @@ internal static class QueueCommand
             var now = context.Time.GetUtcNow();
             var counts = Enum.GetValues<OutboxItemState>().ToDictionary(s => s, s => stats.CountByState.GetValueOrDefault(s));
             double? oldestAge = stats.OldestPendingCreatedAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null;
-            if (parse.GetValue(CliApp.Json))
+            context.Write(parse, new
             {
-                context.WriteJson(new
-                {
-                    database = path,
-                    pending = stats.Pending,
-                    states = counts.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value),
-                    oldestPendingCreatedAt = stats.OldestPendingCreatedAt,
-                    oldestPendingAgeSeconds = oldestAge,
-                    nextDueAt = stats.NextDueAt,
-                });
-            }
-            else
+                database = path,
+                pending = stats.Pending,
+                states = counts.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value),
+                oldestPendingCreatedAt = stats.OldestPendingCreatedAt,
+                oldestPendingAgeSeconds = oldestAge,
+                nextDueAt = stats.NextDueAt,
+            }, o =>
             {
-                context.Output.WriteLine($"Outbox {path}");
-                context.Output.WriteLine($"  pending  {stats.Pending}");
+                o.WriteLine($"Outbox {path}");
+                o.WriteLine($"  pending  {stats.Pending}");
                 foreach (var (state, count) in counts)
                 {
-                    context.Output.WriteLine($"  {state.ToString().ToLowerInvariant(),-9}{count}");
+                    o.WriteLine($"  {state.ToString().ToLowerInvariant(),-9}{count}");
                 }
 
-                context.Output.WriteLine(oldestAge is { } age ? $"  oldest pending item: {TimeSpan.FromSeconds(Math.Round(age))} old" : "  nothing pending");
+                o.WriteLine(oldestAge is { } age ? $"  oldest pending item: {TimeSpan.FromSeconds(Math.Round(age))} old" : "  nothing pending");
                 if (stats.NextDueAt is { } due)
                 {
-                    context.Output.WriteLine($"  next attempt due: {due.ToString("u", CultureInfo.InvariantCulture)}");
+                    o.WriteLine($"  next attempt due: {due.ToString("u", CultureInfo.InvariantCulture)}");
                 }
-            }
-
+            });
             return 0;
         });
         return command;
@@ -121,24 +116,20 @@ internal static class QueueCommand
             var store = new SqliteOutboxStore(new SqliteOutboxStoreOptions { DatabasePath = path, ReadOnly = true });
             await using var storeScope = store.ConfigureAwait(false);
             var items = await store.QueryAsync(new OutboxQuery { State = filter, Limit = parse.GetValue(limit) }, cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(CliApp.Json))
+            context.Write(parse, items.Select(i => new
             {
-                context.WriteJson(items.Select(i => new
-                {
-                    id = i.Id,
-                    kind = i.Kind,
-                    state = i.State.ToString().ToLowerInvariant(),
-                    attempts = i.Attempts,
-                    createdAt = i.CreatedAt,
-                    nextAttemptAt = i.NextAttemptAt,
-                    waitingFor = i.WaitingFor,
-                    holdReason = i.HoldReason,
-                    errorCode = i.LastErrorCode,
-                    error = i.LastError,
-                    target = i.Target,
-                }));
-            }
-            else
+                id = i.Id,
+                kind = i.Kind,
+                state = i.State.ToString().ToLowerInvariant(),
+                attempts = i.Attempts,
+                createdAt = i.CreatedAt,
+                nextAttemptAt = i.NextAttemptAt,
+                waitingFor = i.WaitingFor,
+                holdReason = i.HoldReason,
+                errorCode = i.LastErrorCode,
+                error = i.LastError,
+                target = i.Target,
+            }), o =>
             {
                 foreach (var i in items)
                 {
@@ -148,15 +139,14 @@ internal static class QueueCommand
                         OutboxItemState.Held => "held: " + i.HoldReason,
                         _ => i.LastError ?? string.Empty,
                     };
-                    context.Output.WriteLine($"{i.Id}  {i.State.ToString().ToLowerInvariant(),-9} {i.Kind,-12} attempts {i.Attempts,-3} {i.CreatedAt.ToString("u", CultureInfo.InvariantCulture)}  {why}");
+                    o.WriteLine($"{i.Id}  {i.State.ToString().ToLowerInvariant(),-9} {i.Kind,-12} attempts {i.Attempts,-3} {i.CreatedAt.ToString("u", CultureInfo.InvariantCulture)}  {why}");
                 }
 
                 if (items.Count == 0)
                 {
-                    context.Output.WriteLine("(no items)");
+                    o.WriteLine("(no items)");
                 }
-            }
-
+            });
             return 0;
         });
         return command;
@@ -182,24 +172,12 @@ internal static class QueueCommand
 
             var store = new SqliteOutboxStore(new SqliteOutboxStoreOptions { DatabasePath = path });
             await using var storeScope = store.ConfigureAwait(false);
-            try
+            return await context.RunAsync($"segur queue {name}", async () =>
             {
                 var item = await store.ApplyAsync(operationId, action, context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                if (parse.GetValue(CliApp.Json))
-                {
-                    context.WriteJson(new { id = item.Id, state = item.State.ToString().ToLowerInvariant() });
-                }
-                else
-                {
-                    context.Output.WriteLine($"{item.Id}: now {item.State.ToString().ToLowerInvariant()}");
-                }
-
+                context.Write(parse, new { id = item.Id, state = item.State.ToString().ToLowerInvariant() }, o => o.WriteLine($"{item.Id}: now {item.State.ToString().ToLowerInvariant()}"));
                 return 0;
-            }
-            catch (SegurException ex)
-            {
-                return context.Fail($"segur queue {name}: {ex.Message}");
-            }
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -151,6 +151,12 @@ public sealed partial class BarcodeScanner : IAsyncDisposable
             {
                 port.Dispose();
                 port = null;
+                if (decoder.DiscardPending())
+                {
+                    // Never glue the start of a frame from the old connection to the next one.
+                    Log.PartialFrameDropped(_logger, _options.Port.PortName);
+                }
+
                 SetConnected(false);
             }
         }
@@ -210,6 +216,9 @@ public sealed partial class BarcodeScanner : IAsyncDisposable
 
         [LoggerMessage(EventId = 6302, Level = LogLevel.Warning, Message = "Scanned frame dropped ({ErrorCode})")]
         public static partial void FrameDropped(ILogger logger, string errorCode);
+
+        [LoggerMessage(EventId = 6304, Level = LogLevel.Warning, Message = "Scanner on {Port} went away in the middle of a frame; the partial frame was dropped")]
+        public static partial void PartialFrameDropped(ILogger logger, string port);
 
         [LoggerMessage(EventId = 6303, Level = LogLevel.Warning, Message = "A CodeScanned handler threw")]
         public static partial void HandlerFailed(ILogger logger, Exception exception);

@@ -88,6 +88,16 @@ public sealed class ScanFrameDecoder
     /// <returns>The code, or null when nothing is pending.</returns>
     public ScannedCode? Flush() => _buffer.Count > 0 ? Complete() : null;
 
+    /// <summary>Drops a pending partial frame (the device went away in the middle of a frame: its end will never come).</summary>
+    /// <returns>Whether bytes were dropped.</returns>
+    internal bool DiscardPending()
+    {
+        var dropped = _buffer.Count > 0;
+        _buffer.Clear();
+        _lastWasCr = false;
+        return dropped;
+    }
+
     /// <summary>Splits an AIM symbology identifier (<c>]</c>, code letter, modifier character) off a frame.</summary>
     /// <param name="frame">The frame bytes.</param>
     /// <returns>The identifier (or null) and the payload.</returns>

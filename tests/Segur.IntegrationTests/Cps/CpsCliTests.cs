@@ -10,7 +10,7 @@ public sealed class CpsCliTests
     [IntegrationFact("SEGUR_TEST_PCSCD")]
     public async Task CpsInfoJson_VirtualCardBehindPcscd_PrintsHolderIdentifier()
     {
-        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700077777" });
+        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700075122" });
         await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
@@ -21,7 +21,7 @@ public sealed class CpsCliTests
 
         Assert.True(exit == 0, error.ToString());
         using var json = JsonDocument.Parse(output.ToString());
-        Assert.Equal("899700077777", json.RootElement.GetProperty("nationalId").GetString());
+        Assert.Equal("899700075122", json.RootElement.GetProperty("nationalId").GetString());
         Assert.Equal("CPS3", json.RootElement.GetProperty("cardType").GetString());
         Assert.Equal(Pcscd.Reader, json.RootElement.GetProperty("reader").GetString());
     }

@@ -13,7 +13,7 @@ public sealed class VirtualCardPcscTests
     [IntegrationFact("SEGUR_TEST_PCSCD")]
     public async Task ReadInfoAsync_VirtualCardBehindPcscd_ReturnsHolder()
     {
-        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700054321", LastName = "DUPONT", FirstName = "ALEX" });
+        await using var card = new VirtualCpsCard(new VirtualCpsCardOptions { Rpps = "99700054325", LastName = "DUPONT", FirstName = "ALEX" });
         await Pcscd.WaitForCardAsync(present: false); // a previous test\'s card must be gone first
         await card.InsertAsync(port: Pcscd.VpcdPort);
         await Pcscd.WaitForCardAsync(present: true);
@@ -23,8 +23,8 @@ public sealed class VirtualCardPcscTests
 
         Assert.Equal(CpsCardGeneration.Cps3, info.Generation);
         Assert.Equal(SmartCardProtocols.T0, cps.Reader.ActiveProtocol);
-        Assert.Equal("899700054321", info.NationalId);
-        Assert.Equal("99700054321", info.Rpps);
+        Assert.Equal("899700054325", info.NationalId);
+        Assert.Equal("99700054325", info.Rpps);
         Assert.Equal("DUPONT", info.LastName);
         Assert.Equal("ALEX", info.FirstName);
         Assert.Equal("Médecin", info.Profession);

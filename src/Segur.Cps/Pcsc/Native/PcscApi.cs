@@ -5,8 +5,9 @@ namespace Segur.Cps.Pcsc.Native;
 
 /// <summary>
 /// One PC/SC flavour. Every method returns the PC/SC result normalised to 32 bits (0 = success); callers turn
-/// failures into exceptions with <see cref="PcscErrors"/>. Implementations: <see cref="PcscLiteApi"/>,
-/// <see cref="WinscardApi"/>, <see cref="MacPcscApi"/>.
+/// failures into exceptions with <see cref="PcscErrors"/>. The implementation is
+/// <see cref="PcscApiCore{TLong, TDword, THandle, TChar}"/> over the P/Invokes of <see cref="PcscLiteApi"/>,
+/// <see cref="WinscardApi"/> or <see cref="MacPcscApi"/>.
 /// </summary>
 internal abstract class PcscApi
 {
@@ -68,9 +69,9 @@ internal abstract class PcscApi
 
     private static PcscApi Create()
     {
-        PcscApi api = OperatingSystem.IsWindows() ? new WinscardApi()
-            : OperatingSystem.IsMacOS() ? new MacPcscApi()
-            : new PcscLiteApi();
+        var api = OperatingSystem.IsWindows() ? WinscardApi.Create()
+            : OperatingSystem.IsMacOS() ? MacPcscApi.Create()
+            : PcscLiteApi.Create();
         if (!NativeLibrary.TryLoad(api.LibraryName, typeof(PcscApi).Assembly, null, out var handle))
         {
             throw new SegurCardException(

@@ -2,153 +2,29 @@ using System.Runtime.InteropServices;
 
 namespace Segur.Cps.Pcsc.Native;
 
-/// <summary>Windows <c>winscard.dll</c>: LONG/DWORD 4 bytes, handles pointer-sized, UTF-16 (<c>W</c>) exports.</summary>
-internal sealed unsafe class WinscardApi : PcscApi
+/// <summary>Windows <c>winscard.dll</c>: LONG/DWORD 4 bytes, handles pointer-sized, UTF-16 (<c>W</c>) exports;
+/// <c>SCARD_READERSTATE</c> with <c>rgbAtr[36]</c> (64 bytes on x64).</summary>
+internal static unsafe class WinscardApi
 {
-    private const string Lib = "winscard.dll";
+    public const string Lib = "winscard.dll";
 
-    public override PcscPlatform Platform => PcscPlatform.Windows;
-
-    public override string LibraryName => Lib;
-
-    public override uint EstablishContext(uint scope, out nint context)
+    public static PcscApi Create() => new PcscApiCore<int, uint, nint, char>(PcscPlatform.Windows, Lib, new()
     {
-        nint ctx;
-        var rc = Native.SCardEstablishContext(scope, 0, 0, &ctx);
-        context = ctx;
-        return unchecked((uint)rc);
-    }
-
-    public override uint ReleaseContext(nint context) => unchecked((uint)Native.SCardReleaseContext(context));
-
-    public override uint IsValidContext(nint context) => unchecked((uint)Native.SCardIsValidContext(context));
-
-    public override uint ListReaders(nint context, out string[] readers)
-    {
-        readers = [];
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            uint length = 0;
-            var rc = unchecked((uint)Native.SCardListReadersW(context, null, null, &length));
-            if (rc != 0)
-            {
-                return rc;
-            }
-
-            var buffer = new char[length];
-            fixed (char* p = buffer)
-            {
-                rc = unchecked((uint)Native.SCardListReadersW(context, null, p, &length));
-            }
-
-            if (rc == PcscConstants.InsufficientBuffer)
-            {
-                continue;
-            }
-
-            if (rc == 0)
-            {
-                readers = SplitMultiString(new string(buffer, 0, (int)Math.Min(length, (uint)buffer.Length)));
-            }
-
-            return rc;
-        }
-
-        return PcscConstants.InsufficientBuffer;
-    }
-
-    public override uint Connect(nint context, string reader, uint shareMode, uint preferredProtocols, out nint card, out uint activeProtocol)
-    {
-        nint handle;
-        uint protocol;
-        int rc;
-        fixed (char* p = reader)
-        {
-            rc = Native.SCardConnectW(context, p, shareMode, preferredProtocols, &handle, &protocol);
-        }
-
-        card = handle;
-        activeProtocol = protocol;
-        return unchecked((uint)rc);
-    }
-
-    public override uint Reconnect(nint card, uint shareMode, uint preferredProtocols, uint initialization, out uint activeProtocol)
-    {
-        uint protocol;
-        var rc = Native.SCardReconnect(card, shareMode, preferredProtocols, initialization, &protocol);
-        activeProtocol = protocol;
-        return unchecked((uint)rc);
-    }
-
-    public override uint Disconnect(nint card, uint disposition) => unchecked((uint)Native.SCardDisconnect(card, disposition));
-
-    public override uint BeginTransaction(nint card) => unchecked((uint)Native.SCardBeginTransaction(card));
-
-    public override uint EndTransaction(nint card, uint disposition) => unchecked((uint)Native.SCardEndTransaction(card, disposition));
-
-    public override uint Transmit(nint card, uint protocol, ReadOnlySpan<byte> send, Span<byte> receive, out int received)
-    {
-        var pci = stackalloc uint[2];
-        pci[0] = protocol;
-        pci[1] = 8;
-        var length = (uint)receive.Length;
-        int rc;
-        fixed (byte* s = send)
-        fixed (byte* r = receive)
-        {
-            rc = Native.SCardTransmit(card, pci, s, (uint)send.Length, null, r, &length);
-        }
-
-        received = (int)length;
-        return unchecked((uint)rc);
-    }
-
-    public override uint Control(nint card, uint controlCode, ReadOnlySpan<byte> input, Span<byte> output, out int returned)
-    {
-        uint length = 0;
-        int rc;
-        fixed (byte* i = input)
-        fixed (byte* o = output)
-        {
-            rc = Native.SCardControl(card, controlCode, i, (uint)input.Length, o, (uint)output.Length, &length);
-        }
-
-        returned = (int)length;
-        return unchecked((uint)rc);
-    }
-
-    public override uint Status(nint card, out string reader, out uint state, out uint protocol, out byte[] atr)
-    {
-        var names = new char[512];
-        var atrBuffer = new byte[36];
-        uint namesLength = (uint)names.Length, st, proto, atrLength = (uint)atrBuffer.Length;
-        int rc;
-        fixed (char* n = names)
-        fixed (byte* a = atrBuffer)
-        {
-            rc = Native.SCardStatusW(card, n, &namesLength, &st, &proto, a, &atrLength);
-        }
-
-        var code = unchecked((uint)rc);
-        reader = code == 0 ? SplitMultiString(new string(names, 0, (int)Math.Min(namesLength, (uint)names.Length))).FirstOrDefault() ?? string.Empty : string.Empty;
-        state = st;
-        protocol = proto;
-        atr = code == 0 ? atrBuffer.AsSpan(0, (int)Math.Min(atrLength, (uint)atrBuffer.Length)).ToArray() : [];
-        return code;
-    }
-
-    public override uint GetStatusChange(nint context, uint timeoutMs, nint readerStates, int count) =>
-        unchecked((uint)Native.SCardGetStatusChangeW(context, timeoutMs, readerStates, (uint)count));
-
-    public override uint Cancel(nint context) => unchecked((uint)Native.SCardCancel(context));
-
-    // Windows SCardStatus returns an enumeration: SCARD_ABSENT 1, SCARD_PRESENT 2 … SCARD_SPECIFIC 6.
-    public override bool StatusMeansPresent(uint state) => state >= 2;
-
-    public override nint AllocReaderName(string name) => Marshal.StringToCoTaskMemUni(name);
-
-    // SCARD_CTL_CODE(code) = CTL_CODE(FILE_DEVICE_SMARTCARD, code, METHOD_BUFFERED, FILE_ANY_ACCESS).
-    public override uint ControlCode(uint function) => 0x00310000 | (function << 2);
+        EstablishContext = &Native.SCardEstablishContext,
+        ReleaseContext = &Native.SCardReleaseContext,
+        IsValidContext = &Native.SCardIsValidContext,
+        ListReaders = &Native.SCardListReadersW,
+        Connect = &Native.SCardConnectW,
+        Reconnect = &Native.SCardReconnect,
+        Disconnect = &Native.SCardDisconnect,
+        BeginTransaction = &Native.SCardBeginTransaction,
+        EndTransaction = &Native.SCardEndTransaction,
+        Transmit = &Native.SCardTransmit,
+        Control = &Native.SCardControl,
+        Status = &Native.SCardStatusW,
+        GetStatusChange = &Native.SCardGetStatusChangeW,
+        Cancel = &Native.SCardCancel,
+    });
 
     private static class Native
     {
