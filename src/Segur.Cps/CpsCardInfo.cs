@@ -68,7 +68,7 @@ public sealed record CpsCardInfo
     /// <summary>The CPx card kind.</summary>
     public required CpxCardType CardType { get; init; }
 
-    /// <summary>The national identifier IdNat_PS (e.g. <c>899700012345</c>).</summary>
+    /// <summary>The national identifier IdNat_PS (e.g. <c>899700012349</c>).</summary>
     public required string NationalId { get; init; }
 
     /// <summary>What the national identifier is built from.</summary>

@@ -17,8 +17,8 @@ public sealed class VirtualCpsCardOptions
     /// <summary>PIN tries before blocking. <value>Default: 3.</value></summary>
     public int PinTries { get; set; } = 3;
 
-    /// <summary>The holder's RPPS number (11 digits); the national id is <c>8</c> + RPPS. <value>Default: <c>99700012345</c>.</value></summary>
-    public string Rpps { get; set; } = "99700012345";
+    /// <summary>The holder's RPPS number (11 digits); the national id is <c>8</c> + RPPS. <value>Default: <c>99700012349</c>.</value></summary>
+    public string Rpps { get; set; } = "99700012349";
 
     /// <summary>Holder's last name. <value>Default: <c>MEDECIN-TEST</c>.</value></summary>
     public string LastName { get; set; } = "MEDECIN-TEST";

@@ -87,7 +87,7 @@ public sealed class TestPki : IDisposable
 
     /// <summary>Issues a personal certificate shaped like a CPS card certificate:
     /// <c>SN=&lt;lastName&gt;+CN=&lt;nationalId&gt;+GN=&lt;firstName&gt;, title=&lt;profession&gt;, C=FR</c>.</summary>
-    /// <param name="nationalId">The professional national identifier (<c>8</c>+RPPS, e.g. <c>899700012345</c>, or <c>0</c>+ADELI).</param>
+    /// <param name="nationalId">The professional national identifier (<c>8</c>+RPPS, e.g. <c>899700012349</c>, or <c>0</c>+ADELI).</param>
     /// <param name="lastName">The last name (upper case by convention).</param>
     /// <param name="firstName">The first name.</param>
     /// <param name="profession">The profession label, for example <c>Pharmacien</c> or <c>Médecin</c>.</param>
