@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Segur.Audit;
+using Segur.Dmp.Access;
 using Segur.Auth;
 using Segur.Dmp.Client;
 using Segur.Dmp.Queue;
@@ -50,6 +51,7 @@ public static class DmpQueueServiceCollectionExtensions
                 sp.GetRequiredService<IOutbox>(),
                 sp.GetRequiredService<IDmpClient>(),
                 sp.GetRequiredService<IOptions<DmpSendQueueOptions>>().Value,
+                sp.GetService<DmpAccessPolicy>(),
                 sp.GetService<INetworkStatus>(),
                 sp.GetService<ICardPresence>(),
                 sp.GetService<IAccessTokenSource>(),

@@ -7,6 +7,7 @@ using System.Xml;
 using Microsoft.Extensions.Logging;
 using Segur.Audit;
 using Segur.Auth;
+using Segur.Dmp.Access;
 using Segur.Dmp.Cda;
 using Segur.Dmp.Client;
 using Segur.Outbox;
@@ -46,7 +47,7 @@ public class DmpSendQueue
     private readonly IOutbox _outbox = null!;
     private readonly IDmpClient _client = null!;
     private readonly DmpSendQueueOptions _options = null!;
-    private readonly Func<DmpPatient, DmpUserContext, CancellationToken, Task<DmpFeedingVerdict>>? _feedingRules;
+    private readonly DmpAccessPolicy? _policy;
     private readonly IAuditTrail? _audit;
     private readonly IAccessTokenSource? _tokens;
     private readonly DmpTokenPrecondition _tokenPrecondition = null!;
@@ -68,6 +69,9 @@ public class DmpSendQueue
     /// <param name="outbox">The durable outbox the documents are stored in.</param>
     /// <param name="client">The DMP client that sends them.</param>
     /// <param name="options">The settings; null for the defaults.</param>
+    /// <param name="accessPolicy">The feeding rules (patient informed, not opposed) checked when a document is queued and
+    /// again before it is sent; null for the <see cref="DmpClient.AccessPolicy"/> of <paramref name="client"/> when it is
+    /// a <see cref="DmpClient"/>, else none.</param>
     /// <param name="network">Whether the network is up (items wait while it is not); null when unknown (always up).</param>
     /// <param name="card">Whether the CPS card is present, for documents sent in DIRECTE mode; null when unknown.</param>
     /// <param name="tokens">An access-token source to check before sending (items wait while it has no session); null
@@ -75,14 +79,8 @@ public class DmpSendQueue
     /// <param name="audit">Where hold, release and cancel are traced; null for none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="outbox"/> or <paramref name="client"/> is null.</exception>
     /// <exception cref="SegurValidationException">The options are invalid.</exception>
-    public DmpSendQueue(IOutbox outbox, IDmpClient client, DmpSendQueueOptions? options = null, INetworkStatus? network = null,
-        ICardPresence? card = null, IAccessTokenSource? tokens = null, IAuditTrail? audit = null)
-        : this(outbox, client, options, network, card, tokens, audit, feedingRules: null)
-    {
-    }
-
-    internal DmpSendQueue(IOutbox outbox, IDmpClient client, DmpSendQueueOptions? options, INetworkStatus? network, ICardPresence? card,
-        IAccessTokenSource? tokens, IAuditTrail? audit, Func<DmpPatient, DmpUserContext, CancellationToken, Task<DmpFeedingVerdict>>? feedingRules)
+    public DmpSendQueue(IOutbox outbox, IDmpClient client, DmpSendQueueOptions? options = null, DmpAccessPolicy? accessPolicy = null,
+        INetworkStatus? network = null, ICardPresence? card = null, IAccessTokenSource? tokens = null, IAuditTrail? audit = null)
     {
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(client);
@@ -92,7 +90,7 @@ public class DmpSendQueue
         _client = client;
         _audit = audit;
         _tokens = tokens;
-        _feedingRules = feedingRules;
+        _policy = accessPolicy ?? (client as DmpClient)?.AccessPolicy;
         _time = _options.TimeProvider;
         _logger = _options.LoggerFactory.CreateLogger("Segur.Dmp.Queue");
         _tokenPrecondition = new DmpTokenPrecondition(_time, _options.TokenRetryInterval);
@@ -190,9 +188,9 @@ public class DmpSendQueue
         }
 
         string? holdReason = null;
-        if (_feedingRules is not null && await _feedingRules(request.Patient, request.User, cancellationToken).ConfigureAwait(false) is { IsAllowed: false } verdict)
+        if (_policy is not null && await _policy.EvaluateFeedingAsync(request.Patient, request.User, cancellationToken).ConfigureAwait(false) is { IsAllowed: false } verdict)
         {
-            holdReason = $"{DmpErrorCodes.QueueHeldByPolicy}: {verdict.Reason}";
+            holdReason = PolicyHoldReason(verdict.ErrorCode, verdict.Reason);
         }
         else if (replaces is not null && live.FirstOrDefault(i => Meta(i, UniqueIdKey) == replaces) is { State: OutboxItemState.Held })
         {
@@ -447,11 +445,9 @@ public class DmpSendQueue
         var user = payload.ToUser();
         var uniqueId = Meta(item, UniqueIdKey) ?? throw new SegurException(DmpErrorCodes.QueuePayloadUnreadable, $"DMP queue item {item.Id} has no uniqueId.");
 
-        if (_feedingRules is not null && await _feedingRules(patient, user, cancellationToken).ConfigureAwait(false) is { IsAllowed: false } verdict)
+        if (_policy is not null && await _policy.EvaluateFeedingAsync(patient, user, cancellationToken).ConfigureAwait(false) is { IsAllowed: false } verdict)
         {
-            DmpQueueMetrics.Outcome("held_by_policy", DmpErrorCodes.QueueHeldByPolicy);
-            DmpQueueLog.Held(_logger, item.Id, verdict.Reason);
-            throw new SegurServiceException(DmpErrorCodes.QueueHeldByPolicy, $"Held: {verdict.Reason}");
+            throw HeldByPolicy(item, verdict.ErrorCode, verdict.Reason);
         }
 
         await EnsureTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -630,6 +626,8 @@ public class DmpSendQueue
             case SegurAuthenticationException when _tokens is not null && failure is not SegurCardException:
                 _tokenPrecondition.MarkMissing();
                 return new OutboxPreconditionNotMetException(DmpQueueKinds.Token, "Waiting for an access token: the user must log in again.", failure);
+            case DmpAccessDeniedException denied when denied.ErrorCode is DmpErrorCodes.AccessFeedingOpposed or DmpErrorCodes.AccessPatientNotInformed:
+                return HeldByPolicy(item, denied.ErrorCode, denied.Message);
             case OutboxPreconditionNotMetException or SegurCardException:
                 return failure; // before anything was sent
             case SegurException { IsTransient: true } transient when sent && !IsConnectFailure(failure):
@@ -648,6 +646,19 @@ public class DmpSendQueue
                 return failure;
         }
     }
+
+    /// <summary>The permanent failure that the outbox stores as a dead letter and the queue shows as Held: releasing it
+    /// requeues it (the rules are checked again then).</summary>
+    private SegurServiceException HeldByPolicy(OutboxItem item, string? code, string? reason)
+    {
+        var text = PolicyHoldReason(code, reason);
+        DmpQueueMetrics.Outcome("held_by_policy", code ?? DmpErrorCodes.QueueHeldByPolicy);
+        DmpQueueLog.Held(_logger, item.Id, text);
+        return new SegurServiceException(DmpErrorCodes.QueueHeldByPolicy, text[(DmpErrorCodes.QueueHeldByPolicy.Length + 2)..]);
+    }
+
+    private static string PolicyHoldReason(string? code, string? reason) =>
+        $"{DmpErrorCodes.QueueHeldByPolicy}: held by the feeding rules ({code ?? "no code"}): {reason ?? "feeding is not allowed now."}";
 
     /// <summary>Whether the failure certainly happened before the request left (connection refused, no route, DNS).</summary>
     private static bool IsConnectFailure(Exception failure)
@@ -925,8 +936,3 @@ public class DmpSendQueue
         public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
     }
 }
-
-/// <summary>What the feeding rules say about sending a document for a patient now.</summary>
-/// <param name="IsAllowed">Whether sending is allowed.</param>
-/// <param name="Reason">Why not (no patient data).</param>
-internal sealed record DmpFeedingVerdict(bool IsAllowed, string Reason = "");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Moq;
 using Segur.Audit;
+using Segur.Dmp.Access;
 using Segur.Dmp.Cda;
 using Segur.Dmp.Client;
 using Segur.Dmp.Queue;
@@ -16,7 +17,7 @@ namespace Segur.Dmp.Tests.Queue;
 /// <summary>A queue on an in-memory outbox, a fake clock, a mocked DMP client that records submissions, and signals.</summary>
 internal sealed class DmpQueueTestKit : IAsyncDisposable
 {
-    public DmpQueueTestKit(IOutboxStore? store = null, DmpSendQueueOptions? options = null, Func<DmpPatient, DmpUserContext, CancellationToken, Task<DmpFeedingVerdict>>? rules = null,
+    public DmpQueueTestKit(IOutboxStore? store = null, DmpSendQueueOptions? options = null, DmpAccessPolicy? policy = null,
         Auth.IAccessTokenSource? tokens = null, ManualTimeProvider? time = null)
     {
         Time = time ?? new ManualTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));
@@ -28,7 +29,7 @@ internal sealed class DmpQueueTestKit : IAsyncDisposable
             .Returns<DmpPatient, string, DmpUserContext, CancellationToken>((_, id, _, _) => Task.FromResult(Dmp.TryGetValue(id, out var e) ? e : null));
         options ??= new DmpSendQueueOptions();
         options.TimeProvider = Time;
-        Queue = new DmpSendQueue(Outbox, Client.Object, options, Network, Card, tokens, Audit, rules);
+        Queue = new DmpSendQueue(Outbox, Client.Object, options, policy, Network, Card, tokens, Audit);
         Processor = new OutboxProcessor(Outbox, Queue.Handlers, Queue.Preconditions);
     }
 

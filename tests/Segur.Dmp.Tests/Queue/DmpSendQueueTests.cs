@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using Segur.Auth;
+using Segur.Dmp.Access;
 using Segur.Dmp.Client;
 using Segur.Dmp.Queue;
 using Segur.Dmp.Tests.Cda;
@@ -172,18 +174,18 @@ public sealed class DmpSendQueueTests
     [Fact]
     public async Task EnqueueAsync_PatientNotInformed_HeldByPolicyUntilReleased()
     {
-        var informed = false;
-        await using var kit = new DmpQueueTestKit(rules: (_, _, _) => Task.FromResult(informed ? new DmpFeedingVerdict(true) : new DmpFeedingVerdict(false, "the patient has not been informed")));
+        var consents = new InMemoryDmpConsentStore();
+        await using var kit = new DmpQueueTestKit(policy: new DmpAccessPolicy(consents));
         var item = await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(DmpQueueTestKit.Build()));
         await kit.DrainAsync();
 
         var held = await kit.StateAsync(item.Id);
         Assert.Equal(DmpQueueItemState.Held, held.State);
         Assert.StartsWith(DmpErrorCodes.QueueHeldByPolicy, held.HoldReason, StringComparison.Ordinal);
-        Assert.Contains("not been informed", held.HoldReason, StringComparison.Ordinal);
+        Assert.Contains(DmpErrorCodes.AccessPatientNotInformed, held.HoldReason, StringComparison.Ordinal);
         Assert.Empty(kit.Submissions);
 
-        informed = true;
+        await consents.SetAsync(DmpQueueTestKit.Patient.Ins, new DmpPatientConsent { PatientInformed = true });
         await kit.Queue.ReleaseAsync(item.Id);
         await kit.DrainAsync();
         Assert.Equal(DmpQueueItemState.Sent, (await kit.StateAsync(item.Id)).State);
@@ -192,19 +194,20 @@ public sealed class DmpSendQueueTests
     [Fact]
     public async Task ProcessorRun_OppositionRecordedAfterEnqueue_HeldAtSendTimeAndReleasable()
     {
-        var opposed = false;
-        await using var kit = new DmpQueueTestKit(rules: (_, _, _) => Task.FromResult(opposed ? new DmpFeedingVerdict(false, "the patient opposed feeding") : new DmpFeedingVerdict(true)));
+        var consents = new InMemoryDmpConsentStore();
+        await consents.SetAsync(DmpQueueTestKit.Patient.Ins, new DmpPatientConsent { PatientInformed = true });
+        await using var kit = new DmpQueueTestKit(policy: new DmpAccessPolicy(consents));
         var item = await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(DmpQueueTestKit.Build()));
-        opposed = true;
+        await consents.SetAsync(DmpQueueTestKit.Patient.Ins, new DmpPatientConsent { PatientInformed = true, FeedingOpposed = true });
         await kit.DrainAsync();
 
         var held = await kit.StateAsync(item.Id);
         Assert.Equal(DmpQueueItemState.Held, held.State);
-        Assert.Contains("opposed", held.HoldReason, StringComparison.Ordinal);
+        Assert.Contains(DmpErrorCodes.AccessFeedingOpposed, held.HoldReason, StringComparison.Ordinal);
         Assert.Empty(kit.Submissions);
         Assert.Equal(DmpQueueItemState.Held, Assert.Single(await kit.Queue.ListAsync(new DmpQueueQuery { State = DmpQueueItemState.Held })).State);
 
-        opposed = false;
+        await consents.SetAsync(DmpQueueTestKit.Patient.Ins, new DmpPatientConsent { PatientInformed = true });
         await kit.Queue.ReleaseAsync(item.Id);
         await kit.DrainAsync();
         Assert.Equal(DmpQueueItemState.Sent, (await kit.StateAsync(item.Id)).State);
@@ -626,6 +629,56 @@ public sealed class DmpSendQueueTests
             SqliteConnection.ClearAllPools();
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task ProcessorRun_ClientRefusesFeedingForOpposition_ShownAsHeldNotRejected()
+    {
+        await using var kit = new DmpQueueTestKit();
+        kit.Client.Setup(c => c.SubmitAsync(It.IsAny<DmpSubmission>(), It.IsAny<DmpUserContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new DmpAccessDeniedException(DmpErrorCodes.AccessFeedingOpposed, "The patient opposed sending their documents to their DMP."));
+        var item = await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(DmpQueueTestKit.Build()));
+
+        await kit.DrainAsync();
+
+        var held = await kit.StateAsync(item.Id);
+        Assert.Equal(DmpQueueItemState.Held, held.State);
+        Assert.Contains(DmpErrorCodes.AccessFeedingOpposed, held.HoldReason, StringComparison.Ordinal);
+        Assert.Null(held.ErrorCode);
+    }
+
+    [Fact]
+    public async Task AddSegurDmpQueue_WithOutboxAndClient_ProcessorSendsQueuedDocuments()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero));
+        var kit = new DmpQueueTestKit(time: time); // only for its fake DMP client
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton<IOutboxStore>(new Segur.Testing.Outbox.InMemoryOutboxStore());
+        services.AddSegurOutbox(_ => { });
+        services.AddSingleton(kit.Client.Object);
+        services.AddSegurDmpQueue(o => o.HoldByDefault = false);
+        services.AddSegurDmpQueue(); // twice: handlers and preconditions are registered once
+        await using var provider = services.BuildServiceProvider();
+        var queue = provider.GetRequiredService<DmpSendQueue>();
+        var sentSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        queue.ItemChanged += (_, e) =>
+        {
+            if (e.Item.State == DmpQueueItemState.Sent)
+            {
+                sentSeen.TrySetResult();
+            }
+        };
+
+        var item = await queue.EnqueueAsync(DmpQueueTestKit.Request(DmpQueueTestKit.Build()));
+        await provider.GetRequiredService<OutboxProcessor>().RunUntilIdleAsync();
+        await sentSeen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(3, provider.GetServices<IOutboxHandler>().Count());
+        Assert.Equal(["dmp.network", "dmp.card", "dmp.token"], provider.GetServices<IOutboxPrecondition>().Select(p => p.Name));
+        Assert.Equal(DmpQueueItemState.Sent, (await queue.GetAsync(item.Id))!.State);
+        Assert.Single(kit.Submissions);
+        await kit.DisposeAsync();
     }
 
     [Fact]
