@@ -24,7 +24,9 @@ internal sealed record XdsSubmissionSetInfo(string EntryUuid, string UniqueId, D
 /// <param name="EntryUuid">The entryUUID the client proposes.</param>
 /// <param name="Content">The exact bytes sent (hash and size are over them).</param>
 /// <param name="ReplacesEntryUuid">The entryUUID this document replaces (RPLC), or null.</param>
-internal sealed record XdsPlannedDocument(XdsDocumentEntry Entry, string EntryUuid, ReadOnlyMemory<byte> Content, string? ReplacesEntryUuid)
+/// <param name="Visibility">The visibility flags sent (secret connection applied).</param>
+internal sealed record XdsPlannedDocument(XdsDocumentEntry Entry, string EntryUuid, ReadOnlyMemory<byte> Content, string? ReplacesEntryUuid,
+    DmpVisibility Visibility)
 {
     /// <summary>The MTOM Content-ID of the document part.</summary>
     public string ContentId { get; } = MtomAttachment.NewContentId();
@@ -124,7 +126,7 @@ internal static class XdsSubmissionBuilder
                 throw Invalid(DmpErrorCodes.XdsDuplicateUniqueId, "Two documents of the submission have the same uniqueId.", "uniqueId");
             }
 
-            planned.Add(new XdsPlannedDocument(entry, RimWriter.NewUuid(), document.Cda, document.ReplacesEntryUuid));
+            planned.Add(new XdsPlannedDocument(entry, RimWriter.NewUuid(), document.Cda, document.ReplacesEntryUuid, visibility));
         }
 
         var first = planned[0].Entry;
