@@ -39,11 +39,12 @@ public sealed class DmpFeedingScenarioTests(ITestOutputHelper output)
         try
         {
             await using var simulator = await DmpSimulator.StartAsync(new DmpSimulatorOptions { UseHttp = true });
-            var patients = DmpSimulator.TestPatients.Select(Patient).ToArray();
-            simulator.SetAuthorization(DmpSimulator.TestPatients[0], Professional, DmpAuthorization.Valid);
-            simulator.SetAuthorization(DmpSimulator.TestPatients[1], Professional, DmpAuthorization.Valid);
-            // The third patient gives no authorisation: the check before a retry is refused, and the queue relies on the
-            // DMP refusing a uniqueId it already has.
+            // The two test patients with an active DMP; the professional is authorised on both, so the check before a retry
+            // and the replacement's entryUUID lookup (TD3.1) are answered. (Without an authorisation the queue relies on the
+            // DMP refusing a uniqueId it already has: covered by the unit tests.)
+            var withDmp = DmpSimulator.TestPatients.Take(2).ToArray();
+            var patients = withDmp.Select(Patient).ToArray();
+            simulator.SetAuthorization(withDmp[1], Professional, DmpAuthorization.Valid);
             var consents = new InMemoryDmpConsentStore();
             foreach (var patient in patients)
             {
@@ -111,7 +112,7 @@ public sealed class DmpFeedingScenarioTests(ITestOutputHelper output)
                 Assert.All(items, i => Assert.Equal(1, simulator.CountStoredSubmissions(i.UniqueId)));
                 var replaced = items.Where(i => i.ReplacesUniqueId is not null).Select(i => i.ReplacesUniqueId!).ToHashSet(StringComparer.Ordinal);
                 Assert.Equal(Documents / ReplaceEvery, replaced.Count);
-                var stored = DmpSimulator.TestPatients.SelectMany(simulator.GetDocuments).ToList();
+                var stored = withDmp.SelectMany(simulator.GetDocuments).ToList();
                 Assert.Equal(Documents, stored.Count);
                 Assert.All(stored.Where(e => replaced.Contains(e.UniqueId)), e => Assert.Equal("Deprecated", e.Status));
                 var ambiguousOnce = simulator.Requests.Count(r => r.Outcome.Contains("TimeoutAfterCommit", StringComparison.Ordinal));

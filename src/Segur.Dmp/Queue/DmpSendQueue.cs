@@ -544,26 +544,35 @@ public class DmpSendQueue
         }
     }
 
+    /// <summary>The entryUUID the replacement points at. The DMP assigns entryUUIDs (dmp.md §2.2), so TD3.1 GetDocuments
+    /// is asked first; the entryUUID recorded when the queue sent the predecessor is used when consulting is refused (a
+    /// professional without authorisation may feed but not consult).</summary>
     private async Task<string> ResolvePredecessorAsync(OutboxItem item, string parentUniqueId, DmpPatient patient, DmpUserContext user, CancellationToken cancellationToken)
     {
         var partition = await _outbox.QueryAsync(new OutboxQuery { PartitionKey = item.PartitionKey, Limit = PartitionScan }, cancellationToken).ConfigureAwait(false);
         var local = partition.Where(i => DmpQueueKinds.IsFeed(i.Kind) && Meta(i, UniqueIdKey) == parentUniqueId).OrderBy(i => i.Sequence).ToList();
-        if (local.FirstOrDefault(i => i.State == OutboxItemState.Sent) is { } sent && await ReadReceiptAsync(sent.Id, cancellationToken).ConfigureAwait(false) is { } receipt
-            && Meta(receipt, EntryUuidKey) is { Length: > 0 } known)
-        {
-            DmpQueueLog.ReplacementResolved(_logger, item.Id, known, "locally");
-            return known;
-        }
-
-        if (local.Any(i => i.State is OutboxItemState.Held or OutboxItemState.Ready or OutboxItemState.Leased or OutboxItemState.Waiting))
+        if (!local.Any(i => i.State == OutboxItemState.Sent)
+            && local.Any(i => i.State is OutboxItemState.Held or OutboxItemState.Ready or OutboxItemState.Leased or OutboxItemState.Waiting))
         {
             throw new SegurServiceException(DmpErrorCodes.QueuePredecessorPending, "The version this document replaces is not sent yet; the replacement waits for it.", isTransient: true);
+        }
+
+        string? known = null;
+        if (local.FirstOrDefault(i => i.State == OutboxItemState.Sent) is { } sent && await ReadReceiptAsync(sent.Id, cancellationToken).ConfigureAwait(false) is { } receipt)
+        {
+            known = Meta(receipt, EntryUuidKey);
         }
 
         DmpDocumentEntry? entry;
         try
         {
             entry = await _client.GetDocumentAsync(patient, parentUniqueId, user, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SegurException ex) when (known is not null && !ex.IsTransient && ex is not (SegurCardException or SegurAuthenticationException))
+        {
+            DmpQueueLog.CheckFailed(_logger, item.Id, ex.ErrorCode);
+            DmpQueueLog.ReplacementResolved(_logger, item.Id, known, "locally");
+            return known;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

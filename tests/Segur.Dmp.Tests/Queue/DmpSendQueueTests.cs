@@ -242,8 +242,8 @@ public sealed class DmpSendQueueTests
         var v1State = await kit.StateAsync(first.Id);
         Assert.Equal(v1State.EntryUuid, submitted[1].Documents[0].ReplacesEntryUuid);
         Assert.Equal(v1.Reference.DocumentId, (await kit.StateAsync(second.Id)).ReplacesUniqueId);
-        // Once: v1's retry asks the DMP first (at least once delivery); v2's predecessor entryUUID is known locally.
-        kit.Client.Verify(c => c.GetDocumentAsync(It.IsAny<DmpPatient>(), v1.Reference.DocumentId, It.IsAny<DmpUserContext>(), It.IsAny<CancellationToken>()), Times.Once);
+        // v1's retry asks the DMP first (at least once delivery), and v2 asks for v1's entryUUID (the DMP assigns it).
+        kit.Client.Verify(c => c.GetDocumentAsync(It.IsAny<DmpPatient>(), v1.Reference.DocumentId, It.IsAny<DmpUserContext>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
         kit.Client.Verify(c => c.GetDocumentAsync(It.IsAny<DmpPatient>(), v2.Reference.DocumentId, It.IsAny<DmpUserContext>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -259,6 +259,23 @@ public sealed class DmpSendQueueTests
 
         Assert.Equal(DmpQueueItemState.Sent, (await kit.StateAsync(item.Id)).State);
         Assert.Equal("urn:uuid:0d0f6a7e-0000-4000-8000-000000000001", Assert.Single(kit.Submissions).Documents[0].ReplacesEntryUuid);
+    }
+
+    [Fact]
+    public async Task ProcessorRun_ReplacementWhenConsultingIsRefused_UsesTheEntryUuidRecordedAtSend()
+    {
+        await using var kit = new DmpQueueTestKit();
+        var v1 = DmpQueueTestKit.Build();
+        var first = await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(v1));
+        await kit.DrainAsync();
+        kit.Client.Setup(c => c.GetDocumentAsync(It.IsAny<DmpPatient>(), It.IsAny<string>(), It.IsAny<DmpUserContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new DmpAccessDeniedException(DmpErrorCodes.AccessConsentMissing, "Consulting needs the patient's consent."));
+
+        var second = await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(DmpQueueTestKit.Replace(v1, "Corrigé")));
+        await kit.DrainAsync();
+
+        Assert.Equal(DmpQueueItemState.Sent, (await kit.StateAsync(second.Id)).State);
+        Assert.Equal((await kit.StateAsync(first.Id)).EntryUuid, kit.Submissions.Last().Documents[0].ReplacesEntryUuid);
     }
 
     [Fact]
