@@ -738,26 +738,31 @@ public class DmpSendQueue
             registryErrors = state == DmpQueueItemState.Rejected && Meta(receipt, RegistryErrorsKey) is { } codes ? codes.Split(',') : [];
         }
 
-        return new DmpQueueItem
+        return Describe(item, state) with
         {
-            Id = item.Id,
-            State = state,
-            UniqueId = Meta(item, UniqueIdKey) ?? string.Empty,
-            SetId = Meta(item, SetIdKey) ?? string.Empty,
-            Version = int.TryParse(Meta(item, VersionKey), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0,
-            ReplacesUniqueId = Meta(item, ReplacesKey),
-            PatientReference = Meta(item, PatientKey) ?? string.Empty,
             HoldReason = item.State == OutboxItemState.Held ? item.HoldReason : state == DmpQueueItemState.Held ? item.LastError : null,
             EntryUuid = entryUuid,
             ErrorCode = state == DmpQueueItemState.Held ? null : item.LastErrorCode,
             Error = state == DmpQueueItemState.Held ? null : item.LastError,
             RegistryErrorCodes = registryErrors,
-            Attempts = item.Attempts,
-            CreatedAt = item.CreatedAt,
-            NextAttemptAt = item.NextAttemptAt,
             CompletedAt = state == DmpQueueItemState.Held ? null : item.CompletedAt,
         };
     }
+
+    /// <summary>The item's identity and counters, from the outbox item's metadata (no payload read).</summary>
+    private static DmpQueueItem Describe(OutboxItem item, DmpQueueItemState state) => new()
+    {
+        Id = item.Id,
+        State = state,
+        UniqueId = Meta(item, UniqueIdKey) ?? string.Empty,
+        SetId = Meta(item, SetIdKey) ?? string.Empty,
+        Version = int.TryParse(Meta(item, VersionKey), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0,
+        ReplacesUniqueId = Meta(item, ReplacesKey),
+        PatientReference = Meta(item, PatientKey) ?? string.Empty,
+        Attempts = item.Attempts,
+        CreatedAt = item.CreatedAt,
+        NextAttemptAt = item.NextAttemptAt,
+    };
 
     private static OutboxItemState? OutboxStateOf(DmpQueueItemState state) => state switch
     {
@@ -884,19 +889,7 @@ public class DmpSendQueue
             return;
         }
 
-        Publish(new DmpQueueItem
-        {
-            Id = item.Id,
-            State = DmpQueueItemState.Sending,
-            UniqueId = Meta(item, UniqueIdKey) ?? string.Empty,
-            SetId = Meta(item, SetIdKey) ?? string.Empty,
-            Version = int.TryParse(Meta(item, VersionKey), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0,
-            ReplacesUniqueId = Meta(item, ReplacesKey),
-            PatientReference = Meta(item, PatientKey) ?? string.Empty,
-            Attempts = item.Attempts,
-            CreatedAt = item.CreatedAt,
-            NextAttemptAt = item.NextAttemptAt,
-        });
+        Publish(Describe(item, DmpQueueItemState.Sending));
     }
 
     private async Task PublishAsync(Guid id)
