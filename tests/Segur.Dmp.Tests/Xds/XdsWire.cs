@@ -78,11 +78,16 @@ internal sealed class XdsWire : ISoapTransport
 /// <summary>A DMP client over <see cref="XdsWire"/> with a test ORG SIGN credential.</summary>
 internal sealed class XdsClientFixture : IDisposable
 {
-    private readonly TestPki _pki = TestPki.Create();
+    // One PKI and ORG SIGN certificate for every test of the class run (RSA key generation is the slow part).
+    private static readonly Lazy<(TestPki Pki, System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate)> Shared = new(() =>
+    {
+        var pki = TestPki.Create();
+        return (pki, pki.IssueOrganisationCertificate("10B0127189"));
+    });
 
     public XdsClientFixture(Func<XdsWireRequest, XdsWireReply> respond, Action<DmpClientOptions>? configure = null)
     {
-        Certificate = _pki.IssueOrganisationCertificate("10B0127189");
+        Certificate = Shared.Value.Certificate;
         Wire = new XdsWire(respond);
         Options = new DmpClientOptions
         {
@@ -110,6 +115,5 @@ internal sealed class XdsClientFixture : IDisposable
     public void Dispose()
     {
         Client.Dispose();
-        _pki.Dispose();
     }
 }
