@@ -24,6 +24,7 @@ internal static class CliApp
         CpsCommand.AddTo(root, context);
         root.Subcommands.Add(QueueCommand.Create(context));
         root.Subcommands.Add(InsiCommand.Create(context));
+        root.Subcommands.Add(SimulateCommand.Create(context));
         return root;
     }
 

@@ -1,3 +1,4 @@
+using Segur.Identifiers;
 using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
@@ -204,11 +205,7 @@ public sealed partial class CdaDocumentBuilder
             throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid, $"The {field} is missing.") { Field = field };
         }
 
-        if (person.PsIdNat is null || !PsIdNatRegex().IsMatch(person.PsIdNat))
-        {
-            throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid,
-                $"The {field} id is not a PS_IdNat: 8 + RPPS (11 digits) or 0 + ADELI (9 characters).") { Field = field + ".psIdNat" };
-        }
+        CheckPsIdNat(person.PsIdNat, field + ".psIdNat");
 
         RequireName(person.FamilyName, field + ".familyName", DmpErrorCodes.CdaTextInvalid);
         foreach (var (value, name) in new[] { (person.GivenName, "givenName"), (person.Prefix, "prefix"), (person.Suffix, "suffix") })
@@ -229,26 +226,78 @@ public sealed partial class CdaDocumentBuilder
             throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid, $"The {field} is missing.") { Field = field };
         }
 
-        var id = organization.Identifier ?? string.Empty;
-        var valid = organization.IdType switch
-        {
-            CdaOrganizationIdType.Finess => FinessRegex().IsMatch(id),
-            CdaOrganizationIdType.Siren => id.Length == 9 && id.All(char.IsAsciiDigit),
-            CdaOrganizationIdType.Siret => id.Length == 14 && id.All(char.IsAsciiDigit),
-            CdaOrganizationIdType.RppsRang => id.Length is >= 12 and <= 14 && id.All(char.IsAsciiDigit),
-            _ => false,
-        };
-        if (!valid)
-        {
-            throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid,
-                $"The {field} identifier does not match its type (FINESS 9 characters, SIREN 9 digits, SIRET 14 digits, RPPS-rang 12 to 14 digits).")
-            { Field = field + ".identifier" };
-        }
-
+        CheckStructIdNat(organization, field + ".identifier");
         RequireName(organization.Name, field + ".name", DmpErrorCodes.CdaTextInvalid);
         if (organization.Telecom is not null && (!TelecomRegex().IsMatch(organization.Telecom) || HasControl(organization.Telecom)))
         {
             throw new SegurValidationException(DmpErrorCodes.CdaTextInvalid, $"The {field} telecom must be a tel:, fax: or mailto: URI.") { Field = field + ".telecom" };
+        }
+    }
+
+    /// <summary>PS_IdNat per the Core's <see cref="ProfessionalIdentifier"/> (RPPS Luhn key, ADELI with ANS test
+    /// letters), plus a precise rule for structure staff identifiers, which the Core keeps opaque: <c>1</c>/<c>3</c>/<c>4</c>
+    /// + a valid FINESS/SIRET/RPPS-rang, <c>5</c>/<c>6</c> + an alphanumeric structure id, then <c>/</c> and an internal id
+    /// without spaces nor HL7 v2 delimiters (the value is copied into the XDS <c>authorPerson</c> XCN).</summary>
+    private static void CheckPsIdNat(string? psIdNat, string field)
+    {
+        ProfessionalIdentifier parsed;
+        try
+        {
+            parsed = ProfessionalIdentifier.Parse(psIdNat);
+        }
+        catch (SegurValidationException ex)
+        {
+            throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid,
+                $"'{psIdNat}' is not a PS_IdNat (8 + RPPS, 0 + ADELI, or 1/3/4/5/6 + structure id + '/' + internal id): {ex.Message}", innerException: ex)
+            { Field = field };
+        }
+
+        if (!string.Equals(parsed.Value, psIdNat, StringComparison.Ordinal))
+        {
+            throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid,
+                $"The PS_IdNat '{psIdNat}' must be written as '{parsed.Value}' (upper case, no spaces).") { Field = field };
+        }
+
+        if (parsed.Type != ProfessionalIdentifierType.StructureStaff)
+        {
+            return;
+        }
+
+        var slash = parsed.Value.IndexOf('/', StringComparison.Ordinal);
+        var structure = parsed.Value[..slash];
+        var internalId = parsed.Value[(slash + 1)..];
+        var structureValid = structure[0] is '1' or '3' or '4'
+            ? OrganizationIdentifier.TryParse(structure, out _)
+            : structure.Length is >= 2 and <= 15 && structure.Skip(1).All(char.IsAsciiLetterOrDigit);
+        if (!structureValid || !StaffInternalIdRegex().IsMatch(internalId))
+        {
+            throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid,
+                $"The structure staff PS_IdNat '{psIdNat}' must be 1 + FINESS, 3 + SIRET or 4 + RPPS-rang (valid keys) or 5/6 + an alphanumeric structure id, then '/' and an internal id of letters, digits, '.', '_' or '-'.")
+            { Field = field };
+        }
+    }
+
+    /// <summary>Struct_IdNat per the Core's <see cref="OrganizationIdentifier"/>: FINESS, SIREN, SIRET with Luhn keys
+    /// (ANS test FINESS with letters such as <c>0B0127189</c> accepted), RPPS-rang with the RPPS key.</summary>
+    private static void CheckStructIdNat(CdaOrganization organization, string field)
+    {
+        var structIdNat = organization.StructIdNat;
+        OrganizationIdentifier parsed;
+        try
+        {
+            parsed = OrganizationIdentifier.Parse(structIdNat);
+        }
+        catch (SegurValidationException ex)
+        {
+            throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid,
+                $"The {organization.IdType} identifier '{organization.Identifier}' is invalid: {ex.Message}", innerException: ex)
+            { Field = field };
+        }
+
+        if (!string.Equals(parsed.Value, structIdNat, StringComparison.Ordinal))
+        {
+            throw new SegurValidationException(DmpErrorCodes.CdaIdentifierInvalid,
+                $"The {organization.IdType} identifier '{organization.Identifier}' must be written as '{parsed.LocalId}' (upper case, no spaces).") { Field = field };
         }
     }
 
@@ -555,11 +604,8 @@ public sealed partial class CdaDocumentBuilder
     [GeneratedRegex("^[0-9]{6}[0-9AB][0-9]{6}[0-9]{2}$")]
     private static partial Regex InsRegex();
 
-    [GeneratedRegex("^(8[0-9]{11}|0[0-9AB][0-9A-Z]{8})$")]
-    private static partial Regex PsIdNatRegex();
-
-    [GeneratedRegex("^([0-9]{2}|2A|2B)[0-9]{7}$")]
-    private static partial Regex FinessRegex();
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,40}$")]
+    private static partial Regex StaffInternalIdRegex();
 
     [GeneratedRegex("^([0-9]{5}|2A[0-9]{3}|2B[0-9]{3})$")]
     private static partial Regex CogRegex();

@@ -70,10 +70,10 @@ public sealed record CdaDocumentReference(string DocumentId, string SetId, int V
 /// The patient of a CDA document: the qualified INS and its strict traits, as CI-SIS requires them with an INS.
 /// </summary>
 /// <remarks>
-/// Build it from a <b>qualified</b> identity only (a later adapter creates it from a Segur.Ins qualified identity);
+/// Build it from a <b>qualified</b> identity only (<see cref="FromQualifiedIns"/>, <see cref="FromDmpPatient"/>);
 /// never from traits returned by the DMP. <see cref="ToString"/> redacts everything.
 /// </remarks>
-public sealed record CdaPatient
+public sealed partial record CdaPatient
 {
     /// <summary>The INS matricule: 15 characters (NIR or NIA with its 2-digit key), for example <c>279035121518989</c>.</summary>
     public required string Ins { get; init; }

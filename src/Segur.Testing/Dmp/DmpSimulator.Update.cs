@@ -49,7 +49,9 @@ public sealed partial class DmpSimulator
                 }
             }
 
-            foreach (var entry in metadata.Entries)
+            // A lot signature, when a client sends one with an update, is not a metadata change (the public ITI-57
+            // templates carry none): it is accepted and not stored.
+            foreach (var entry in metadata.Entries.Where(e => !e.IsSignature))
             {
                 var error = PlanNewVersion(exchange, metadata, entry, changes);
                 if (error is not null)

@@ -5,6 +5,8 @@ using System.Xml;
 using Microsoft.AspNetCore.Http;
 using Segur.Dmp.Cda;
 using Segur.Dmp.Client;
+using Segur.Dmp.Xds;
+using Segur.Security;
 
 namespace Segur.Testing.Dmp;
 
@@ -149,7 +151,7 @@ public sealed partial class DmpSimulator
             errors.Add(new RegistryError(MetadataError, $"Association HasMember (SubmissionSetStatus=Original) absente pour {id}.", Location: id));
         }
 
-        errors.AddRange(ValidateLotSignature(metadata, documents));
+        errors.AddRange(ValidateLotSignature(metadata, documents, checkContent: errors.Count == 0));
         return errors;
     }
 
@@ -215,7 +217,7 @@ public sealed partial class DmpSimulator
         }
     }
 
-    private IEnumerable<RegistryError> ValidateLotSignature(XdsMetadata metadata, Dictionary<string, byte[]> documents)
+    private IEnumerable<RegistryError> ValidateLotSignature(XdsMetadata metadata, Dictionary<string, byte[]> documents, bool checkContent)
     {
         var code = Options.ErrorCodes.LotSignature;
         var signatures = metadata.Entries.Where(e => e.IsSignature).ToList();
@@ -232,13 +234,33 @@ public sealed partial class DmpSimulator
             yield break;
         }
 
-        if (Options.LotSignatureVerifier is { } verify && documents.TryGetValue(signature.Id, out var bytes))
+        if (!checkContent || !documents.TryGetValue(signature.Id, out var bytes))
         {
-            var uniqueIds = metadata.Entries.Where(e => !e.IsSignature).Select(e => e.UniqueId).Append(metadata.Set!.UniqueId).ToList();
-            if (verify(bytes, uniqueIds) is { } message)
-            {
-                yield return new RegistryError(code, "Signature XAdES du lot invalide : " + message, Location: signature.Id);
-            }
+            yield break;
+        }
+
+        var message = Options.LotSignatureVerifier is { } verify
+            ? verify(bytes, [.. metadata.Entries.Where(e => !e.IsSignature).Select(e => e.UniqueId).Append(metadata.Set!.UniqueId)])
+            : Options.VerifyLotSignature ? VerifyLot(metadata, documents, bytes) : null;
+        if (message is not null)
+        {
+            yield return new RegistryError(code, "Signature XAdES du lot invalide : " + message, Location: signature.Id);
+        }
+    }
+
+    private string? VerifyLot(XdsMetadata metadata, Dictionary<string, byte[]> documents, byte[] signature)
+    {
+        var byUniqueId = metadata.Entries.Where(e => !e.IsSignature).ToDictionary(e => e.UniqueId, e => (ReadOnlyMemory<byte>)documents[e.Id], StringComparer.Ordinal);
+        try
+        {
+            var verification = DmpLotSignature.Verify(signature, byUniqueId, new DmpLotSignatureVerificationOptions { SubmissionSetUniqueId = metadata.Set!.UniqueId });
+            var trusted = !Options.RequireTrustedVihfSigner || Pki.Trust.Evaluate(verification.SignerCertificate,
+                new CertificateValidationOptions { Revocation = RevocationPolicy.NoCheck, TimeProvider = Options.TimeProvider }).IsTrusted;
+            return trusted ? null : "le certificat signataire n'est pas reconnu.";
+        }
+        catch (SegurException ex)
+        {
+            return $"{ex.ErrorCode} {ex.Message}";
         }
     }
 

@@ -38,6 +38,7 @@ public sealed partial class DmpSimulator : IAsyncDisposable
     private readonly ConcurrentQueue<DmpSimulatorRequest> _requests = new();
     private readonly ConcurrentQueue<DmpReceivedVihf> _vihfs = new();
     private readonly List<FaultRule> _faults = [];
+    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _networkDown;
 
@@ -417,7 +418,40 @@ public sealed partial class DmpSimulator : IAsyncDisposable
         Record(new DmpSimulatorRequest(exchange.Service, exchange.Action, exchange.MessageId, exchange.Mtom is not null,
             exchange.ClientCertificate?.Subject, outcome));
 
-    private void Record(DmpSimulatorRequest request) => _requests.Enqueue(request);
+    private void Record(DmpSimulatorRequest request)
+    {
+        lock (_waiters)
+        {
+            _requests.Enqueue(request);
+            foreach (var waiter in _waiters.Where(w => _requests.Count >= w.Count).ToList())
+            {
+                waiter.Signal.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>Waits until the simulator has logged at least <paramref name="count"/> requests (a request is logged
+    /// when answered, refused, or held by an injected timeout).</summary>
+    /// <param name="count">The number of requests.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task completing when the requests are logged.</returns>
+    public Task WaitForRequestsAsync(int count, CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource signal;
+        lock (_waiters)
+        {
+            if (_requests.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, signal));
+        }
+
+        return signal.Task.WaitAsync(cancellationToken);
+    }
 
     private static DmpAnswer Fault(DmpExchange exchange, string code, string? subcode, string detailCode, string reason)
     {

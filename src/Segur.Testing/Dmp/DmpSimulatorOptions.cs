@@ -44,10 +44,15 @@ public sealed class DmpSimulatorOptions
     /// simulate an LPS homologated for the "Alimentation" profile. <value>Default: <see langword="true"/>.</value></summary>
     public bool ManageRequiresAuthorization { get; set; } = true;
 
-    /// <summary>Verifies the XAdES lot signature of an ITI-41 submission: receives the <c>Signature01</c> bytes and the
-    /// uniqueIds of the set and its documents, returns an error message or <see langword="null"/> when valid.
-    /// <value>Default: <see langword="null"/>: only the presence of <c>Signature01</c>, its <c>signs</c> association
-    /// and its bytes are checked.</value></summary>
+    /// <summary>Whether the XAdES lot signature (<c>Signature01</c>) of an ITI-41 submission is verified with
+    /// <c>DmpLotSignature.Verify</c> against the submitted documents and the set uniqueId, and its signer must chain to
+    /// <see cref="Pki"/> (when <see cref="RequireTrustedVihfSigner"/>). When off, only the presence of
+    /// <c>Signature01</c> and its <c>signs</c> association are checked. <value>Default: <see langword="true"/>.</value></summary>
+    public bool VerifyLotSignature { get; set; } = true;
+
+    /// <summary>Replaces the built-in lot signature verification: receives the <c>Signature01</c> bytes and the
+    /// uniqueIds of the documents then the set, returns an error message or <see langword="null"/> when valid.
+    /// <value>Default: <see langword="null"/> (see <see cref="VerifyLotSignature"/>).</value></summary>
     public Func<ReadOnlyMemory<byte>, IReadOnlyList<string>, string?>? LotSignatureVerifier { get; set; }
 
     /// <summary>The repositoryUniqueId the simulator announces. <value>Default: <c>1.2.250.1.213.4.1.1.1.2</c>.</value></summary>

@@ -55,7 +55,7 @@ public sealed class CdaDocumentBuilderTests
         Assert.Equal("1.2.250.1.71.4.2.1", (string?)author.Element(V3 + "id")!.Attribute("root"));
         Assert.Equal("899900063480", (string?)author.Element(V3 + "id")!.Attribute("extension"));
         Assert.Equal("Pharmacien", (string?)author.Element(V3 + "code")!.Attribute("displayName"));
-        Assert.Equal("1750012345", (string?)author.Element(V3 + "representedOrganization")!.Element(V3 + "id")!.Attribute("extension"));
+        Assert.Equal("1750012346", (string?)author.Element(V3 + "representedOrganization")!.Element(V3 + "id")!.Attribute("extension"));
         Assert.Equal("SA33", (string?)root.Descendants(V3 + "healthCareFacility").Single().Element(V3 + "code")!.Attribute("code"));
         var text = root.Descendants(V3 + "nonXMLBody").Single().Element(V3 + "text")!;
         Assert.Equal("application/pdf", (string?)text.Attribute("mediaType"));

@@ -29,7 +29,7 @@ internal static class CdaTestData
     public static CdaOrganization Pharmacy => new()
     {
         IdType = CdaOrganizationIdType.Finess,
-        Identifier = "750012345",
+        Identifier = "750012346",
         Name = "Pharmacie du Test",
         Telecom = "tel:0144000000",
     };

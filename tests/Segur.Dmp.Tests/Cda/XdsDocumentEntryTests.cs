@@ -40,7 +40,7 @@ public sealed class XdsDocumentEntryTests
         Assert.Equal("SA33", entry.HealthcareFacilityTypeCode.Code);
         Assert.Equal("AMBULATOIRE", entry.PracticeSettingCode.Code);
         Assert.Equal("899900063480^O'FFI\\S\\CINE^Paul^^^^^^&1.2.250.1.71.4.2.1&ISO^D^^^IDNPS", entry.AuthorPerson);
-        Assert.Equal("Pharmacie du Test^^^^^&1.2.250.1.71.4.2.2&ISO^IDNST^^^1750012345", entry.AuthorInstitution);
+        Assert.Equal("Pharmacie du Test^^^^^&1.2.250.1.71.4.2.2&ISO^IDNST^^^1750012346", entry.AuthorInstitution);
         Assert.Equal("G15_21^Pharmacien^1.2.250.1.213.1.1.4.5", entry.AuthorSpecialty);
         Assert.Equal(entry.AuthorPerson, entry.LegalAuthenticator);
 #pragma warning disable CA5350 // XDS.b hash is SHA-1 by specification

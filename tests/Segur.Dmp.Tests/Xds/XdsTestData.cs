@@ -29,7 +29,7 @@ internal static class XdsTestData
         FamilyName = "OFFICINE",
         GivenName = "Paul",
         Structure = OrganizationIdentifier.Parse("10B0127189"),
-        Roles = [new DmpRole("21", "1.2.250.1.71.1.2.7", "Pharmacien")],
+        Roles = [new DmpRole("21", "1.2.250.1.71.1.2.7", "Pharmacien"), new DmpRole("G", "1.2.250.1.213.1.1.4.3", "Section G")],
         SecretConnection = secret,
     };
 
