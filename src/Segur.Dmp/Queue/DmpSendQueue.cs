@@ -170,7 +170,10 @@ public class DmpSendQueue
         var replaces = cda.RelatedDocument is { Type: CdaRelationType.Replace } related ? related.ParentDocumentId : null;
 
         var partition = await _outbox.QueryAsync(new OutboxQuery { PartitionKey = Partition(setId), Limit = PartitionScan }, cancellationToken).ConfigureAwait(false);
-        var live = partition.Where(i => DmpQueueKinds.IsFeed(i.Kind) && i.State is not (OutboxItemState.Cancelled or OutboxItemState.Dead)).ToList();
+        // Live: everything but cancelled and rejected items (an item held by the feeding rules at send time is a dead letter
+        // that the professional can release: it is live).
+        var live = partition.Where(i => DmpQueueKinds.IsFeed(i.Kind) && i.State != OutboxItemState.Cancelled
+            && (i.State != OutboxItemState.Dead || i.LastErrorCode == DmpErrorCodes.QueueHeldByPolicy)).ToList();
         if (live.FirstOrDefault(i => Meta(i, UniqueIdKey) == uniqueId) is { } same)
         {
             return await DeduplicatedAsync(same, "duplicate", cancellationToken).ConfigureAwait(false);

@@ -197,7 +197,8 @@ public sealed class DmpSendQueueTests
         var consents = new InMemoryDmpConsentStore();
         await consents.SetAsync(DmpQueueTestKit.Patient.Ins, new DmpPatientConsent { PatientInformed = true });
         await using var kit = new DmpQueueTestKit(policy: new DmpAccessPolicy(consents));
-        var item = await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(DmpQueueTestKit.Build()));
+        var cda = DmpQueueTestKit.Build();
+        var item = await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(cda));
         await consents.SetAsync(DmpQueueTestKit.Patient.Ins, new DmpPatientConsent { PatientInformed = true, FeedingOpposed = true });
         await kit.DrainAsync();
 
@@ -206,6 +207,7 @@ public sealed class DmpSendQueueTests
         Assert.Contains(DmpErrorCodes.AccessFeedingOpposed, held.HoldReason, StringComparison.Ordinal);
         Assert.Empty(kit.Submissions);
         Assert.Equal(DmpQueueItemState.Held, Assert.Single(await kit.Queue.ListAsync(new DmpQueueQuery { State = DmpQueueItemState.Held })).State);
+        Assert.Equal(item.Id, (await kit.Queue.EnqueueAsync(DmpQueueTestKit.Request(cda))).Id); // still the same document
 
         await consents.SetAsync(DmpQueueTestKit.Patient.Ins, new DmpPatientConsent { PatientInformed = true });
         await kit.Queue.ReleaseAsync(item.Id);
