@@ -63,7 +63,21 @@ public sealed partial class DmpSimulator
         }
     }
 
-    /// <summary>Finds a patient (the live object: change it under your own care, tests are single-threaded there).</summary>
+    /// <summary>Changes a patient under the simulator's lock (safe while requests are being served).</summary>
+    /// <param name="ins">The INS matricule.</param>
+    /// <param name="change">The change, e.g. <c>p =&gt; p.State = DmpState.Closed</c>.</param>
+    /// <exception cref="ArgumentException">The patient is unknown.</exception>
+    public void UpdatePatient(string ins, Action<DmpSimulatorPatient> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_state.Gate)
+        {
+            change(_state.Patients.GetValueOrDefault(ins) ?? throw new ArgumentException($"Unknown patient {ins}.", nameof(ins)));
+        }
+    }
+
+    /// <summary>Finds a patient. This is the live object: change it with <see cref="UpdatePatient"/> while requests
+    /// may be in flight.</summary>
     /// <param name="ins">The INS matricule.</param>
     /// <returns>The patient, or <see langword="null"/>.</returns>
     public DmpSimulatorPatient? GetPatient(string ins)

@@ -449,25 +449,19 @@ public sealed partial class DmpSimulator
         writer.WriteEndElement();
     }
 
-    private static void WriteId(XmlWriter writer, string name, string root, string? extension)
+    private static void WriteId(XmlWriter writer, string name, string root, string? extension) =>
+        WriteEmpty(writer, name, ("root", root), ("extension", extension));
+
+    private static void WriteCode(XmlWriter writer, string name, string code, string? system) =>
+        WriteEmpty(writer, name, ("code", code), ("codeSystem", system));
+
+    /// <summary>Writes an empty HL7 element with its attributes, skipping the null ones.</summary>
+    private static void WriteEmpty(XmlWriter writer, string name, params (string Name, string? Value)[] attributes)
     {
         writer.WriteStartElement(name, DmpNs.Hl7);
-        writer.WriteAttributeString("root", root);
-        if (extension is not null)
+        foreach (var (attribute, value) in attributes.Where(a => a.Value is not null))
         {
-            writer.WriteAttributeString("extension", extension);
-        }
-
-        writer.WriteEndElement();
-    }
-
-    private static void WriteCode(XmlWriter writer, string name, string code, string? system)
-    {
-        writer.WriteStartElement(name, DmpNs.Hl7);
-        writer.WriteAttributeString("code", code);
-        if (system is not null)
-        {
-            writer.WriteAttributeString("codeSystem", system);
+            writer.WriteAttributeString(attribute, value);
         }
 
         writer.WriteEndElement();

@@ -248,7 +248,7 @@ public sealed class DmpSimulatorFeedTests
     public async Task Iti41_NoDmpOrClosed_Refused()
     {
         await using var kit = await DmpSimKit.StartAsync();
-        kit.Sim.GetPatient(Ins)!.State = DmpState.Closed;
+        kit.Sim.UpdatePatient(Ins, p => p.State = DmpState.Closed);
 
         var none = await kit.FeedAsync(new PnrSpec { Ins = "277076322082910" });
         var closed = await kit.FeedAsync(new PnrSpec());

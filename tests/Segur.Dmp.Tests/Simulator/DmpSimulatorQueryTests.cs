@@ -134,7 +134,7 @@ public sealed class DmpSimulatorQueryTests
 
         var breakGlass = await kit.SendAsync("registry", DmpSimKit.Iti18, DmpSimKit.FindDocuments(Opposed), new VihfSpec { Ins = Opposed, Purpose = "bris_de_glace" });
         var centre15 = await kit.SendAsync("registry", DmpSimKit.Iti18, DmpSimKit.FindDocuments(Opposed), new VihfSpec { Ins = Opposed, Purpose = "centre_15" });
-        kit.Sim.GetPatient(Opposed)!.Oppositions.Add("OPPOSITION_ACCES_URGENCE");
+        kit.Sim.UpdatePatient(Opposed, p => p.Oppositions.Add("OPPOSITION_ACCES_URGENCE"));
         var centre15Opposed = await kit.SendAsync("registry", DmpSimKit.Iti18, DmpSimKit.FindDocuments(Opposed), new VihfSpec { Ins = Opposed, Purpose = "centre_15" });
         var breakGlassFree = await kit.SendAsync("registry", DmpSimKit.Iti18, DmpSimKit.FindDocuments(Ins), new VihfSpec { SubjectId = Other, Purpose = "bris_de_glace" });
 
