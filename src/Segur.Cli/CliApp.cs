@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(QueueCommand.Create(context));
         root.Subcommands.Add(InsiCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
+        root.Subcommands.Add(CdaCommand.Create(context));
         return root;
     }
 

@@ -62,53 +62,65 @@ public static partial class DmpLotSignature
         };
 
         var certificate = SignerCertificate(signature, options);
-        var canonicalSignedInfo = CanonicalizeSameDocument(signedInfo, canonicalization, keepComments: true);
-        using (var rsa = certificate.GetRSAPublicKey())
+        try
         {
-            var value = DecodeBase64(Single(signature, Ds, "SignatureValue").InnerText, "SignatureValue");
-            if (rsa is null || !rsa.VerifyData(canonicalSignedInfo, value, hash, RSASignaturePadding.Pkcs1))
+            var canonicalSignedInfo = CanonicalizeSameDocument(signedInfo, canonicalization, keepComments: true);
+            using (var rsa = certificate.GetRSAPublicKey())
             {
-                throw Fail(DmpErrorCodes.LotSignatureInvalid, "The lot signature value does not verify with the signer certificate's key.");
+                var value = DecodeBase64(Single(signature, Ds, "SignatureValue").InnerText, "SignatureValue");
+                if (rsa is null || !rsa.VerifyData(canonicalSignedInfo, value, hash, RSASignaturePadding.Pkcs1))
+                {
+                    throw Fail(DmpErrorCodes.LotSignatureInvalid, "The lot signature value does not verify with the signer certificate's key.");
+                }
             }
-        }
 
-        XmlElement? manifest = null;
-        XmlElement? signedProperties = null;
-        var references = Children(signedInfo, Ds, "Reference").ToList();
-        if (references.Count != 2)
+            XmlElement? manifest = null;
+            XmlElement? signedProperties = null;
+            var references = Children(signedInfo, Ds, "Reference").ToList();
+            if (references.Count != 2)
+            {
+                throw Fail(DmpErrorCodes.LotSignatureMalformed, $"SignedInfo must reference the manifest and the signed properties; it holds {references.Count} references.");
+            }
+
+            foreach (var reference in references)
+            {
+                var target = ResolveSameDocument(signature, reference.GetAttribute("URI"));
+                if (target.LocalName == "Manifest" && target.NamespaceURI == Ds && manifest is null)
+                {
+                    manifest = target;
+                }
+                else if (target.LocalName == "SignedProperties" && target.NamespaceURI == XadesNamespace && signedProperties is null)
+                {
+                    signedProperties = target;
+                }
+                else
+                {
+                    throw Fail(DmpErrorCodes.LotSignatureMalformed, $"SignedInfo references '{target.LocalName}', which is neither the manifest nor the XAdES signed properties.");
+                }
+
+                var (transform, referenceHash) = ReadReference(reference, options);
+                var canonical = CanonicalizeSameDocument(target, transform ?? InclusiveCanonicalization.AlgorithmUri, keepComments: false);
+                if (!CryptographicOperations.FixedTimeEquals(Hash(referenceHash, canonical), DigestValue(reference)))
+                {
+                    throw Fail(DmpErrorCodes.LotReferenceDigestMismatch, $"The digest of the signed {target.LocalName} does not match: the lot signature was altered.");
+                }
+            }
+
+            var (setUniqueId, documentIds) = VerifyManifest(manifest!, documentsByUniqueId, options);
+            var signingTime = VerifySignedProperties(signedProperties!, certificate);
+            VerifyPurpose(signature);
+            return new DmpLotSignatureVerification(certificate, signingTime, setUniqueId, documentIds, hash,
+                signature.GetAttributeNode("Id")?.Value);
+        }
+        catch
         {
-            throw Fail(DmpErrorCodes.LotSignatureMalformed, $"SignedInfo must reference the manifest and the signed properties; it holds {references.Count} references.");
+            if (!ReferenceEquals(certificate, options.SignerCertificate))
+            {
+                certificate.Dispose();
+            }
+
+            throw;
         }
-
-        foreach (var reference in references)
-        {
-            var target = ResolveSameDocument(signature, reference.GetAttribute("URI"));
-            if (target.LocalName == "Manifest" && target.NamespaceURI == Ds && manifest is null)
-            {
-                manifest = target;
-            }
-            else if (target.LocalName == "SignedProperties" && target.NamespaceURI == XadesNamespace && signedProperties is null)
-            {
-                signedProperties = target;
-            }
-            else
-            {
-                throw Fail(DmpErrorCodes.LotSignatureMalformed, $"SignedInfo references '{target.LocalName}', which is neither the manifest nor the XAdES signed properties.");
-            }
-
-            var (transform, referenceHash) = ReadReference(reference, options);
-            var canonical = CanonicalizeSameDocument(target, transform ?? InclusiveCanonicalization.AlgorithmUri, keepComments: false);
-            if (!CryptographicOperations.FixedTimeEquals(Hash(referenceHash, canonical), DigestValue(reference)))
-            {
-                throw Fail(DmpErrorCodes.LotReferenceDigestMismatch, $"The digest of the signed {target.LocalName} does not match: the lot signature was altered.");
-            }
-        }
-
-        var (setUniqueId, documentIds) = VerifyManifest(manifest!, documentsByUniqueId, options);
-        var signingTime = VerifySignedProperties(signedProperties!, certificate);
-        VerifyPurpose(signature);
-        return new DmpLotSignatureVerification(certificate, signingTime, setUniqueId, documentIds, hash,
-            signature.GetAttributeNode("Id")?.Value);
     }
 
     private static (string SetUniqueId, IReadOnlyList<string> DocumentIds) VerifyManifest(XmlElement manifest,

@@ -91,7 +91,8 @@ public sealed class DmpLotSignatureVerification
         SignatureId = signatureId;
     }
 
-    /// <summary>The certificate whose key verified the signature (check its trust with <c>IgcSanteTrust</c>).</summary>
+    /// <summary>The certificate whose key verified the signature (check its trust with <c>IgcSanteTrust</c>). When it was
+    /// read from <c>KeyInfo</c> (no expected signer given), the caller owns it and may dispose it.</summary>
     public X509Certificate2 SignerCertificate { get; }
 
     /// <summary>The XAdES <c>SigningTime</c>.</summary>
