@@ -20,6 +20,8 @@ internal static class DmpQuickstartStep
 
     public static async Task RunAsync(QualifiedIns patient, CpsCardInfo pharmacist, string workFolder, IAuditTrail audit)
     {
+        // The virtual card's number has no valid RPPS key: the DMP's public test professional stands in for it.
+        var professional = ProfessionalIdentifier.TryParse(pharmacist.NationalId, out var id) ? id : ProfessionalIdentifier.Parse(DmpSimulator.TestProfessionals[0]);
         var cda = new CdaDocumentBuilder().BuildN1(new CdaHeader
         {
             Patient = new CdaPatient
@@ -34,7 +36,7 @@ internal static class DmpQuickstartStep
             },
             Author = new CdaAuthor
             {
-                PsIdNat = pharmacist.NationalId,
+                PsIdNat = professional.Value,
                 FamilyName = pharmacist.LastName ?? "PHARMACIEN",
                 GivenName = pharmacist.FirstName,
                 Specialty = new CdaCode("G15_21", "1.2.250.1.213.1.1.4.5"),
@@ -90,8 +92,7 @@ internal static class DmpQuickstartStep
             User = new DmpUserContext
             {
                 Mode = DmpAuthenticationMode.Indirect,
-                // The virtual card's number has no valid RPPS key: the DMP's public test professional stands in for it.
-                User = ProfessionalIdentifier.TryParse(pharmacist.NationalId, out var id) ? id : ProfessionalIdentifier.Parse(DmpSimulator.TestProfessionals[0]),
+                User = professional,
                 FamilyName = pharmacist.LastName ?? "PHARMACIEN",
                 GivenName = pharmacist.FirstName,
                 Structure = OrganizationIdentifier.Parse(Structure),
