@@ -1,19 +1,27 @@
-using System.Collections.Concurrent;
 using System.Text;
-using Segur;
 using Segur.Audit;
 using Segur.Cps;
+using Segur.Dmp.Access;
 using Segur.Dmp.Cda;
+using Segur.Dmp.Client;
+using Segur.Dmp.Queue;
+using Segur.Identifiers;
 using Segur.Ins;
 using Segur.Outbox;
+using Segur.Soap;
+using Segur.Testing.Dmp;
+using Segur.Testing.Pki;
 
-/// <summary>Quick start step: a CDA N1 for the patient, handed to the durable queue while the network is down, sent
-/// once when it comes back. The DMP client is not in the SDK yet: the handler delivers to an in-memory receiver that
-/// accepts each document id once, as the DMP does.</summary>
+/// <summary>Quick start step: a CDA N1 for the patient, handed to the DMP send queue while the network is down, sent once
+/// to the DMP simulator when it comes back.</summary>
 internal static class DmpQuickstartStep
 {
+    private const string Structure = "10B0127189"; // the pharmacy's Struct_IdNat (ANS test identifier), OU of its ORG SIGN certificate
+
     public static async Task RunAsync(QualifiedIns patient, CpsCardInfo pharmacist, string workFolder, IAuditTrail audit)
     {
+        // The virtual card's number has no valid RPPS key: the DMP's public test professional stands in for it.
+        var professional = ProfessionalIdentifier.TryParse(pharmacist.NationalId, out var id) ? id : ProfessionalIdentifier.Parse(DmpSimulator.TestProfessionals[0]);
         var cda = new CdaDocumentBuilder().BuildN1(new CdaHeader
         {
             Patient = new CdaPatient
@@ -28,7 +36,7 @@ internal static class DmpQuickstartStep
             },
             Author = new CdaAuthor
             {
-                PsIdNat = pharmacist.NationalId,
+                PsIdNat = professional.Value,
                 FamilyName = pharmacist.LastName ?? "PHARMACIEN",
                 GivenName = pharmacist.FirstName,
                 Specialty = new CdaCode("G15_21", "1.2.250.1.213.1.1.4.5"),
@@ -39,31 +47,75 @@ internal static class DmpQuickstartStep
         }, MinimalPdf(), "application/pdf");
         Console.WriteLine($"5. CDA R2 N1 built: {cda.Content.Length} bytes, document {cda.Reference!.DocumentId}, PDF {cda.Pdf?.Version}");
 
-        var receiver = new ConcurrentDictionary<string, int>();
-        var network = new OutboxPrecondition("network", satisfied: false, "dmp.feed");
-        await using var outbox = new DurableOutbox(new OutboxOptions { DatabasePath = Path.Combine(workFolder, "outbox.db") });
-        await using var processor = new OutboxProcessor(outbox, [new ReceiverHandler(receiver, audit)], [network]);
+        // The DMP simulator (HTTP on 127.0.0.1) and a DMP client signing its VIHF and lot with the pharmacy's ORG SIGN
+        // certificate (from the simulator's test PKI; in production: IGC-Santé certificates and the GIE SESAM-Vitale host).
+        await using var dmp = await DmpSimulator.StartAsync(new DmpSimulatorOptions { UseHttp = true });
+        dmp.AddPatient(new DmpSimulatorPatient(patient.Matricule.Value, patient.Oid.Value) { FamilyName = patient.Traits.BirthName });
+        using var signerCertificate = dmp.Pki.IssueOrganisationCertificate(Structure, "DMP-SIGN");
+        using var signer = TestPki.CreateCredential(signerCertificate);
+        var dmpPatient = DmpPatient.FromQualifiedIns(patient);
+        var consents = new InMemoryDmpConsentStore();
+        await consents.SetAsync(dmpPatient.Ins, new DmpPatientConsent { PatientInformed = true }); // informed once (CSP L.1110-12)
+        using var http = new HttpClient();
+        var client = new DmpClient(new DmpClientOptions
+        {
+            BaseAddress = new Uri(dmp.BaseAddress, DmpSimulator.ServicesPath),
+            LpsName = "Segur quick start",
+            LpsVersion = "1.0",
+            HomologationNumber = "TEST-0001",
+            VihfSigner = signer,
+            ConsentStore = consents,
+            AuditTrail = audit,
+        }, new HttpSoapTransport(http));
+
+        // The queue on the durable outbox: on disk before EnqueueAsync returns, sent when the network is back.
+        var network = new ManualDmpSignal(false);
+        await using var outbox = new DurableOutbox(new OutboxOptions { DatabasePath = Path.Combine(workFolder, "outbox.db"), PollInterval = TimeSpan.FromSeconds(1) });
+        var queue = new DmpSendQueue(outbox, client, network: network, audit: audit);
+        await using var processor = new OutboxProcessor(outbox, queue.Handlers, queue.Preconditions);
+        using var changes = queue.Observe(processor);
+        var sent = new TaskCompletionSource<DmpQueueItem>(TaskCreationOptions.RunContinuationsAsynchronously);
+        queue.ItemChanged += (_, e) =>
+        {
+            if (e.Item.State == DmpQueueItemState.Sent)
+            {
+                sent.TrySetResult(e.Item);
+            }
+        };
         using var stop = new CancellationTokenSource();
         var running = processor.RunAsync(stop.Token);
 
-        var request = new OutboxEnqueueRequest { Kind = "dmp.feed", Payload = cda.Content, IdempotencyKey = cda.Reference!.DocumentId, PartitionKey = "patient-1" };
-        var queued = await outbox.EnqueueAsync(request);
-        var again = await outbox.EnqueueAsync(request);
-        var item = await WaitForAsync(outbox, queued.OperationId, s => s == OutboxItemState.Waiting);
-        Console.WriteLine($"6. Network cut: document queued on disk ({item.State}, waiting for {item.WaitingFor}); same document again → duplicate: {again.Duplicate}");
+        var request = new DmpSendRequest
+        {
+            Patient = dmpPatient,
+            Document = new DmpDocument { Cda = cda.Content, ClassCode = new CdaCode("10", "1.2.250.1.213.1.1.4.1", "Compte rendu") },
+            User = new DmpUserContext
+            {
+                Mode = DmpAuthenticationMode.Indirect,
+                User = professional,
+                FamilyName = pharmacist.LastName ?? "PHARMACIEN",
+                GivenName = pharmacist.FirstName,
+                Structure = OrganizationIdentifier.Parse(Structure),
+                Roles = [new DmpRole("21", "1.2.250.1.71.1.2.7", "Pharmacien"), new DmpRole("G15_21", "1.2.250.1.213.1.1.4.5")],
+            },
+        };
+        var queued = await queue.EnqueueAsync(request);
+        var again = await queue.EnqueueAsync(request);
+        var item = await WaitForNetworkAsync(queue, queued.Id);
+        Console.WriteLine($"6. Network cut: document queued on disk ({item.State}); same document again → duplicate: {again.Id == queued.Id}");
 
         network.Set(true);
-        item = await WaitForAsync(outbox, queued.OperationId, s => s == OutboxItemState.Sent);
-        Console.WriteLine($"   Network back: {item.State} after {item.Attempts} attempt(s); the receiver accepted it {receiver.Values.Sum()} time(s)");
+        item = await sent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Console.WriteLine($"   Network back: {item.State} after {item.Attempts} attempt(s); the receiver accepted it {dmp.CountStoredSubmissions(cda.Reference.DocumentId)} time(s) (entry {item.EntryUuid})");
         await stop.CancelAsync();
         await running;
     }
 
-    private static async Task<OutboxItem> WaitForAsync(DurableOutbox outbox, Guid id, Func<OutboxItemState, bool> state)
+    private static async Task<DmpQueueItem> WaitForNetworkAsync(DmpSendQueue queue, Guid id)
     {
         for (var i = 0; i < 300; i++)
         {
-            if (await outbox.GetAsync(id) is { } item && state(item.State))
+            if (await queue.GetAsync(id) is { State: DmpQueueItemState.WaitingForNetwork } item)
             {
                 return item;
             }
@@ -71,26 +123,9 @@ internal static class DmpQuickstartStep
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The outbox item did not reach the expected state.");
+        throw new TimeoutException("The document did not start waiting for the network.");
     }
 
     private static byte[] MinimalPdf() => Encoding.Latin1.GetBytes(
         "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
-
-    private sealed class ReceiverHandler(ConcurrentDictionary<string, int> receiver, IAuditTrail audit) : IOutboxHandler
-    {
-        public string Kind => "dmp.feed";
-
-        public async Task HandleAsync(OutboxAttemptContext context, CancellationToken cancellationToken = default)
-        {
-            var key = context.Item.IdempotencyKey!;
-            if (context.IsRetry && receiver.ContainsKey(key))
-            {
-                return; // already accepted by the receiver: never a silent duplicate
-            }
-
-            receiver.AddOrUpdate(key, 1, (_, n) => n + 1);
-            await audit.WriteAsync(new AuditRecord { Timestamp = TimeProvider.System.GetUtcNow(), Actor = "quickstart", Action = "dmp.feed", Target = key, Outcome = "success" }, cancellationToken);
-        }
-    }
 }

@@ -71,6 +71,12 @@ public sealed record DmpUserContext
     /// <summary>When the user authenticated locally (VIHF <c>AuthnInstant</c>).</summary>
     public DateTimeOffset? AuthenticationInstant { get; init; }
 
+    /// <summary>The VIHF <c>AuthnContextClassRef</c>: how the user really authenticated (e.g.
+    /// <c>urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI</c>, <c>…:Password</c>). <see langword="null"/> uses the
+    /// client's default for the mode (<c>VihfOptions.DirectAuthenticationContextClass</c> /
+    /// <c>IndirectAuthenticationContextClass</c>).</summary>
+    public string? AuthenticationContextClass { get; init; }
+
     /// <summary>For <see cref="DmpAuthenticationMode.IndirectReinforced"/>: the AuthnContextDecl value (no public
     /// default; the integrator chooses).</summary>
     public string? AuthenticationContextDeclaration { get; init; }

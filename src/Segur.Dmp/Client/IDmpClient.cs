@@ -53,6 +53,20 @@ public interface IDmpClient
     /// registry errors) or could not be reached.</exception>
     Task<DmpSubmissionResult> SubmitAsync(DmpSubmission submission, DmpUserContext user, CancellationToken cancellationToken = default);
 
+    /// <summary>TD2.1 with RPLC: replaces the document whose uniqueId is <paramref name="previousUniqueId"/> by a new
+    /// version (same CDA setId, versionNumber + 1, relatedDocument RPLC); resolves the previous entryUUID with TD3.1
+    /// GetDocuments first.</summary>
+    /// <param name="patient">The patient.</param>
+    /// <param name="previousUniqueId">The uniqueId (CDA id) of the version replaced.</param>
+    /// <param name="document">The new version.</param>
+    /// <param name="user">Who acts.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>The identifiers of the submission.</returns>
+    /// <exception cref="SegurException">The previous version is not in the DMP or not current (<c>SGR-4306</c>), the DMP
+    /// refused, or could not be reached.</exception>
+    Task<DmpSubmissionResult> ReplaceAsync(DmpPatient patient, string previousUniqueId, DmpDocument document, DmpUserContext user,
+        CancellationToken cancellationToken = default) => DmpReplacement.ReplaceAsync(this, patient, previousUniqueId, document, user, cancellationToken);
+
     /// <summary>TD3.1 (ITI-18 FindDocuments): the patient's document entries matching the query.</summary>
     /// <param name="patient">The patient.</param>
     /// <param name="user">Who acts (consulting needs an authorisation, or break-glass / centre 15).</param>
