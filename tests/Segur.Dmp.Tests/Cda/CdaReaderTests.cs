@@ -51,7 +51,7 @@ public sealed class CdaReaderTests
         Assert.Equal(new DateOnly(1979, 3, 28), doc.Patient.BirthDate);
         Assert.Equal("51215", doc.Patient.BirthPlaceCode);
         Assert.Equal(2, doc.Patient.Ids.Count);
-        Assert.Equal("801234534764", doc.Authors[0].Id!.Extension);
+        Assert.Equal("801234534765", doc.Authors[0].Id!.Extension); // the ANS example document's author
         Assert.Equal("G15_10/SM03", doc.Authors[0].Specialty!.Code);
         Assert.Equal("1120459876", doc.Authors[0].OrganizationId!.Extension);
         Assert.Equal("AMBULATOIRE", doc.PracticeSetting!.Code);
