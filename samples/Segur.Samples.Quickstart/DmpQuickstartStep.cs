@@ -106,7 +106,7 @@ internal static class DmpQuickstartStep
 
         network.Set(true);
         item = await sent.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Console.WriteLine($"   Network back: {item.State} after {item.Attempts} attempt(s); the receiver accepted it {dmp.CountStoredSubmissions(cda.Reference.DocumentId)} time(s) (entry {item.EntryUuid})");
+        Console.WriteLine($"   Network back: {item.State} after {item.Attempts} attempt(s); the DMP simulator stored it {dmp.CountStoredSubmissions(cda.Reference.DocumentId)} time(s)");
         await stop.CancelAsync();
         await running;
     }

@@ -49,7 +49,7 @@ public partial class DmpClient
             }
         }
 
-        return new DmpSubmissionResult(plan.Set.UniqueId, plan.Documents.Select(d => new DmpSubmittedDocument(d.Entry.UniqueId, d.EntryUuid)).ToList());
+        return new DmpSubmissionResult(plan.Set.UniqueId, plan.Documents.Select(d => new DmpSubmittedDocument(d.Entry.UniqueId, EntryUuid: null)).ToList());
     }
 
     /// <summary>TD2.1 with RPLC: replaces the DMP document whose uniqueId is <paramref name="previousUniqueId"/> by

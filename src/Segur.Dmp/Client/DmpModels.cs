@@ -240,8 +240,10 @@ public sealed record DmpSubmissionResult(string SubmissionSetUniqueId, IReadOnly
 
 /// <summary>One submitted document.</summary>
 /// <param name="UniqueId">The uniqueId (CDA id).</param>
-/// <param name="EntryUuid">The entryUUID (assigned by the DMP when it returns it, else the one the client sent).</param>
-public sealed record DmpSubmittedDocument(string UniqueId, string EntryUuid);
+/// <param name="EntryUuid">The entryUUID, when the DMP's answer names it; otherwise null. The DMP assigns its own
+/// entryUUIDs (the ids in the request are only used inside the message): read it with
+/// <see cref="IDmpClient.GetDocumentAsync"/> when it is needed, e.g. to replace or update the document.</param>
+public sealed record DmpSubmittedDocument(string UniqueId, string? EntryUuid);
 
 /// <summary>XDS availability statuses.</summary>
 public enum DmpDocumentStatus
