@@ -20,8 +20,7 @@ internal static class DmpQuickstartStep
 
     public static async Task RunAsync(QualifiedIns patient, CpsCardInfo pharmacist, string workFolder, IAuditTrail audit)
     {
-        // The virtual card's number has no valid RPPS key: the DMP's public test professional stands in for it.
-        var professional = ProfessionalIdentifier.TryParse(pharmacist.NationalId, out var id) ? id : ProfessionalIdentifier.Parse(DmpSimulator.TestProfessionals[0]);
+        var professional = pharmacist.ProfessionalId ?? throw new InvalidOperationException($"The card's national id is not a valid PS_IdNat: {pharmacist.NationalIdIssue}");
         var cda = new CdaDocumentBuilder().BuildN1(new CdaHeader
         {
             Patient = new CdaPatient
