@@ -37,9 +37,9 @@ public partial class DmpClient
                 Attachments = attachments,
                 AuditTarget = "set:" + plan.Set.UniqueId + " " + string.Join(' ', plan.Documents.Select(d => "doc:" + d.Entry.UniqueId)),
                 DocumentVisibilities = plan.Documents.Select(d => d.Visibility).ToList(),
+                CheckResponse = r => XdsResponseParser.ParseRegistryResponse(r.Envelope.BodyContent, TransientRegistryCodes()),
             };
             using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
-            XdsResponseParser.ParseRegistryResponse(response.Envelope.BodyContent, TransientRegistryCodes());
         }
         finally
         {
@@ -147,9 +147,9 @@ public partial class DmpClient
             AuditTarget = "doc:" + entry.UniqueId,
             Entry = entry,
             Update = update,
+            CheckResponse = r => XdsResponseParser.ParseRegistryResponse(r.Envelope.BodyContent, TransientRegistryCodes()),
         };
         using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
-        XdsResponseParser.ParseRegistryResponse(response.Envelope.BodyContent, TransientRegistryCodes());
     }
 
     private async Task<IReadOnlyList<XdsParsedEntry>> QueryAsync(DmpPatient patient, DmpUserContext user, XdsStoredQuery query, string auditAction,

@@ -194,6 +194,19 @@ public partial class DmpClient : IDmpClient, IDisposable
                 }
             }
 
+            if (call.CheckResponse is { } check)
+            {
+                try
+                {
+                    check(response);
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+            }
+
             await AuditAsync(call, "success", null, messageId).ConfigureAwait(false);
             return response;
         }
@@ -496,6 +509,10 @@ internal sealed record DmpCall(DmpService Service, string Action, Action<XmlWrit
 
     /// <summary>For TD3.3: the change.</summary>
     public DmpDocumentUpdate? Update { get; init; }
+
+    /// <summary>Checks the answer's business status (e.g. an ebRS RegistryResponse Failure) before the call is
+    /// audited as a success; throws the mapped <see cref="SegurException"/>, which is audited as the outcome.</summary>
+    public Action<SoapResponse>? CheckResponse { get; init; }
 }
 
 /// <summary>What a call does, for the access rules.</summary>

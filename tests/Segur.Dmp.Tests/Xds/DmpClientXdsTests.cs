@@ -72,6 +72,24 @@ public sealed class DmpClientXdsTests
     }
 
     [Fact]
+    public async Task SubmitAsync_RegistryFailure_IsAuditedAsRefusedNotAsSuccess()
+    {
+        var records = new List<Segur.Audit.AuditRecord>();
+        var audit = new Moq.Mock<Segur.Audit.IAuditTrail>();
+        audit.Setup(a => a.WriteAsync(Moq.It.IsAny<Segur.Audit.AuditRecord>(), Moq.It.IsAny<CancellationToken>()))
+            .Callback<Segur.Audit.AuditRecord, CancellationToken>((r, _) => records.Add(r))
+            .Returns(ValueTask.CompletedTask);
+        using var fixture = new XdsClientFixture(_ => new XdsWireReply(XdsResponses.Failure("XDSDuplicateUniqueIdInRegistry")), o => o.AuditTrail = audit.Object);
+
+        await Assert.ThrowsAsync<DmpRegistryException>(() => fixture.Client.SubmitAsync(
+            new DmpSubmission { Patient = XdsTestData.Patient(), Documents = [Document(XdsTestData.Cda())] }, XdsTestData.User()));
+
+        var record = Assert.Single(records, r => r.Action == "dmp.td21.submit");
+        Assert.NotEqual("success", record.Outcome);
+        Assert.Equal(DmpErrorCodes.XdsRegistryFailure, record.ErrorCode);
+    }
+
+    [Fact]
     public async Task SubmitAsync_ConfiguredTransientRegistryCode_IsTransient()
     {
         using var fixture = new XdsClientFixture(_ => new XdsWireReply(XdsResponses.Failure("DMP_SURCHARGE")), o => o.TransientFaultCodes.Add("DMP_SURCHARGE"));
