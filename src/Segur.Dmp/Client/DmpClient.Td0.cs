@@ -1,21 +1,84 @@
+using Segur.Soap;
+
 namespace Segur.Dmp.Client;
 
-// Placeholder: the TD0.x work replaces this file.
+/// <content>TD0.2 – TD0.5: existence and authorisation test, authorisation change, patient lists, PDQv3 search.</content>
 public partial class DmpClient
 {
     /// <inheritdoc />
-    public virtual Task<DmpPatientStatus> TestExistenceAsync(DmpPatient patient, DmpUserContext user, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <remarks>The returned identity traits are not exposed: the DMP's traits must not be displayed (RG_0320).</remarks>
+    public virtual async Task<DmpPatientStatus> TestExistenceAsync(DmpPatient patient, DmpUserContext user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        ArgumentNullException.ThrowIfNull(user);
+        var now = _options.TimeProvider.GetUtcNow();
+        var call = new DmpCall(DmpService.Patients, Td0Messages.TestExistenceAction,
+            w => Td0Messages.WriteTestExistence(w, patient, _options, now), user, patient, "dmp.td02.test-existence", DmpCallKind.Administrative);
+        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
+        return Td0Messages.ReadPatientStatus(response.Envelope.BodyContent);
+    }
 
     /// <inheritdoc />
-    public virtual Task SetAuthorizationAsync(DmpPatient patient, DmpUserContext user, DmpAuthorizationAction action, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public virtual async Task SetAuthorizationAsync(DmpPatient patient, DmpUserContext user, DmpAuthorizationAction action, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        ArgumentNullException.ThrowIfNull(user);
+        var value = action switch
+        {
+            DmpAuthorizationAction.Add => "AJOUT",
+            DmpAuthorizationAction.Remove => _options.AuthorizationRemovalAction,
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
+        var call = new DmpCall(DmpService.Habilitations, Td0Messages.SetAuthorizationAction,
+            w => Td0Messages.WriteSetAuthorization(w, value), user, patient,
+            action == DmpAuthorizationAction.Add ? "dmp.td03.authorization-add" : "dmp.td03.authorization-remove", DmpCallKind.Administrative);
+        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
+        Td0Messages.ReadSetAuthorization(response.Envelope.BodyContent);
+    }
 
     /// <inheritdoc />
-    public virtual Task<IReadOnlyList<DmpPatientListEntry>> ListPatientsAsync(DmpUserContext user, DmpPatientListQuery query, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public virtual async Task<IReadOnlyList<DmpPatientListEntry>> ListPatientsAsync(DmpUserContext user, DmpPatientListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(query);
+        if (!Enum.IsDefined(query.Kind))
+        {
+            throw new SegurValidationException(DmpErrorCodes.Td0QueryInvalid, "The TD0.4 list kind is not a defined value.") { Field = nameof(query.Kind) };
+        }
+
+        if (query.Since > DateOnly.FromDateTime(_options.TimeProvider.GetUtcNow().UtcDateTime))
+        {
+            throw new SegurValidationException(DmpErrorCodes.Td0QueryInvalid, "The TD0.4 lower bound date is in the future.") { Field = nameof(query.Since) };
+        }
+
+        var call = new DmpCall(DmpService.Patients, Td0Messages.PatientListAction, w => Td0Messages.WritePatientList(w, query), user, null,
+            "dmp.td04.patient-list", DmpCallKind.Administrative)
+        {
+            AuditTarget = "list:" + Td0Messages.ListKind(query.Kind),
+        };
+        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
+        return Td0Messages.ReadPatientList(response.Envelope.BodyContent);
+    }
 
     /// <inheritdoc />
-    public virtual Task<IReadOnlyList<DmpPatientCandidate>> FindPatientsAsync(DmpUserContext user, DmpPatientSearch query, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public virtual async Task<IReadOnlyList<DmpPatientCandidate>> FindPatientsAsync(DmpUserContext user, DmpPatientSearch query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrWhiteSpace(query.FamilyName))
+        {
+            throw new SegurValidationException(DmpErrorCodes.Td0QueryInvalid, "TD0.5 needs at least the family name.") { Field = nameof(query.FamilyName) };
+        }
+
+        if (query.Sex is not (null or "M" or "F" or "U"))
+        {
+            throw new SegurValidationException(DmpErrorCodes.Td0QueryInvalid, "The TD0.5 sex must be M, F or U.") { Field = nameof(query.Sex) };
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        var call = new DmpCall(DmpService.Patients, Td0Messages.FindPatientsAction, w => Td0Messages.WriteFindPatients(w, query, _options, now), user, null,
+            "dmp.td05.find-patients", DmpCallKind.Administrative);
+        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
+        return Td0Messages.ReadCandidates(response.Envelope.BodyContent);
+    }
 }
