@@ -14,8 +14,7 @@ public partial class DmpClient
         var now = _options.TimeProvider.GetUtcNow();
         var call = new DmpCall(DmpService.Patients, Td0Messages.TestExistenceAction,
             w => Td0Messages.WriteTestExistence(w, patient, _options, now), user, patient, "dmp.td02.test-existence", DmpCallKind.Administrative);
-        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
-        return Td0Messages.ReadPatientStatus(response.Envelope.BodyContent);
+        return await SendAndReadAsync(call, Td0Messages.ReadPatientStatus, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -32,8 +31,22 @@ public partial class DmpClient
         var call = new DmpCall(DmpService.Habilitations, Td0Messages.SetAuthorizationAction,
             w => Td0Messages.WriteSetAuthorization(w, value), user, patient,
             action == DmpAuthorizationAction.Add ? "dmp.td03.authorization-add" : "dmp.td03.authorization-remove", DmpCallKind.Administrative);
-        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
-        Td0Messages.ReadSetAuthorization(response.Envelope.BodyContent);
+        if (action == DmpAuthorizationAction.Add && _options.Access.Enforce && user.AccessMode == DmpAccessMode.Normal)
+        {
+            // Adding an authorisation declares the patient's consent (dmp.md §2.5): the local consent record must say so.
+            var decision = await _access.EvaluateConsultationAsync(patient, user, null, cancellationToken).ConfigureAwait(false);
+            if (!decision.IsAllowed)
+            {
+                await AuditAsync(call, "refused", decision.ErrorCode, null).ConfigureAwait(false);
+                decision.ThrowIfDenied();
+            }
+        }
+
+        await SendAndReadAsync(call, content =>
+        {
+            Td0Messages.ReadSetAuthorization(content);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -56,8 +69,7 @@ public partial class DmpClient
         {
             AuditTarget = "list:" + Td0Messages.ListKind(query.Kind),
         };
-        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
-        return Td0Messages.ReadPatientList(response.Envelope.BodyContent);
+        return await SendAndReadAsync(call, Td0Messages.ReadPatientList, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -78,7 +90,16 @@ public partial class DmpClient
         var now = _options.TimeProvider.GetUtcNow();
         var call = new DmpCall(DmpService.Patients, Td0Messages.FindPatientsAction, w => Td0Messages.WriteFindPatients(w, query, _options, now), user, null,
             "dmp.td05.find-patients", DmpCallKind.Administrative);
-        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
-        return Td0Messages.ReadCandidates(response.Envelope.BodyContent);
+        return await SendAndReadAsync(call, Td0Messages.ReadCandidates, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a call and reads its reply inside <see cref="DmpCall.CheckResponse"/>, so that a refusing or
+    /// malformed reply is audited as a failure, not as a success.</summary>
+    private async Task<T> SendAndReadAsync<T>(DmpCall call, Func<System.Xml.XmlElement?, T> read, CancellationToken cancellationToken)
+    {
+        T result = default!;
+        var checkedCall = call with { CheckResponse = response => result = read(response.Envelope.BodyContent) };
+        using var response = await SendAsync(checkedCall, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 }
