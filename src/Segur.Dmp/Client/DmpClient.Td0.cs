@@ -14,7 +14,7 @@ public partial class DmpClient
         var now = _options.TimeProvider.GetUtcNow();
         var call = new DmpCall(DmpService.Patients, Td0Messages.TestExistenceAction,
             w => Td0Messages.WriteTestExistence(w, patient, _options, now), user, patient, "dmp.td02.test-existence", DmpCallKind.Administrative);
-        return await SendAndReadAsync(call, Td0Messages.ReadPatientStatus, cancellationToken).ConfigureAwait(false);
+        return await SendAndReadAsync(call, r => Td0Messages.ReadPatientStatus(r.Envelope.BodyContent), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -42,9 +42,9 @@ public partial class DmpClient
             }
         }
 
-        await SendAndReadAsync(call, content =>
+        await SendAndReadAsync(call, r =>
         {
-            Td0Messages.ReadSetAuthorization(content);
+            Td0Messages.ReadSetAuthorization(r.Envelope.BodyContent);
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -69,7 +69,7 @@ public partial class DmpClient
         {
             AuditTarget = "list:" + Td0Messages.ListKind(query.Kind),
         };
-        return await SendAndReadAsync(call, Td0Messages.ReadPatientList, cancellationToken).ConfigureAwait(false);
+        return await SendAndReadAsync(call, r => Td0Messages.ReadPatientList(r.Envelope.BodyContent), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -90,16 +90,6 @@ public partial class DmpClient
         var now = _options.TimeProvider.GetUtcNow();
         var call = new DmpCall(DmpService.Patients, Td0Messages.FindPatientsAction, w => Td0Messages.WriteFindPatients(w, query, _options, now), user, null,
             "dmp.td05.find-patients", DmpCallKind.Administrative);
-        return await SendAndReadAsync(call, Td0Messages.ReadCandidates, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Sends a call and reads its reply inside <see cref="DmpCall.CheckResponse"/>, so that a refusing or
-    /// malformed reply is audited as a failure, not as a success.</summary>
-    private async Task<T> SendAndReadAsync<T>(DmpCall call, Func<System.Xml.XmlElement?, T> read, CancellationToken cancellationToken)
-    {
-        T result = default!;
-        var checkedCall = call with { CheckResponse = response => result = read(response.Envelope.BodyContent) };
-        using var response = await SendAsync(checkedCall, cancellationToken).ConfigureAwait(false);
-        return result;
+        return await SendAndReadAsync(call, r => Td0Messages.ReadCandidates(r.Envelope.BodyContent), cancellationToken).ConfigureAwait(false);
     }
 }

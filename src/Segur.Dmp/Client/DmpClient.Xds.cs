@@ -101,8 +101,8 @@ public partial class DmpClient
         {
             AuditTarget = "doc:" + entry.UniqueId,
         };
-        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
-        return XdsResponseParser.ParseRetrieveResponse(response.Envelope.BodyContent, response.GetAttachment, entry.UniqueId, TransientRegistryCodes());
+        return await SendAndReadAsync(call, r => XdsResponseParser.ParseRetrieveResponse(r.Envelope.BodyContent, r.GetAttachment, entry.UniqueId, TransientRegistryCodes()),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -159,10 +159,11 @@ public partial class DmpClient
         {
             AuditTarget = auditTarget,
         };
-        using var response = await SendAsync(call, cancellationToken).ConfigureAwait(false);
 
-        // The parsed elements outlive the response: the envelope DOM is not tied to the MTOM buffers it may own.
-        return XdsResponseParser.ParseQueryResponse(response.Envelope.BodyContent, TransientRegistryCodes(), includeSignatures);
+        // Parsed before the audit, so a registry Failure is audited as refused. The parsed elements outlive the response:
+        // the envelope DOM is not tied to the MTOM buffers it may own.
+        return await SendAndReadAsync(call, r => XdsResponseParser.ParseQueryResponse(r.Envelope.BodyContent, TransientRegistryCodes(), includeSignatures),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Of several metadata versions of one document, the current one: not deprecated, highest version.</summary>

@@ -225,6 +225,21 @@ public partial class DmpClient : IDmpClient, IDisposable
         }
     }
 
+    /// <summary>Sends a call and reads its reply inside <see cref="DmpCall.CheckResponse"/>, so that a refusing or
+    /// malformed reply is audited as a failure, not as a success.</summary>
+    /// <typeparam name="T">What the reply gives.</typeparam>
+    /// <param name="call">The call.</param>
+    /// <param name="read">Reads the reply; throws a <see cref="SegurException"/> for a refusal or a malformed reply.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What <paramref name="read"/> returned.</returns>
+    private async Task<T> SendAndReadAsync<T>(DmpCall call, Func<SoapResponse, T> read, CancellationToken cancellationToken)
+    {
+        T result = default!;
+        var checkedCall = call with { CheckResponse = response => result = read(response) };
+        using var response = await SendAsync(checkedCall, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
     /// <summary>Builds the request of one attempt (fresh VIHF, fresh MessageID); exposed to tests.</summary>
     internal async Task<(SoapRequest Request, string MessageId)> BuildRequestAsync(DmpCall call, Uri endpoint, CancellationToken cancellationToken)
     {

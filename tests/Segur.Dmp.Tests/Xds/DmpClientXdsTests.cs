@@ -89,6 +89,69 @@ public sealed class DmpClientXdsTests
         Assert.Equal(DmpErrorCodes.XdsRegistryFailure, record.ErrorCode);
     }
 
+    private const string QueryFailure = """
+        <query:AdhocQueryResponse xmlns:query="urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0" xmlns:rs="urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0" status="urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure">
+          <rs:RegistryErrorList><rs:RegistryError errorCode="DMP_ACCES_REFUSE" codeContext="Accès refusé" severity="urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error"/></rs:RegistryErrorList>
+        </query:AdhocQueryResponse>
+        """;
+
+    private const string RetrieveFailure = """
+        <xdsb:RetrieveDocumentSetResponse xmlns:xdsb="urn:ihe:iti:xds-b:2007" xmlns:rs="urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0">
+          <rs:RegistryResponse status="urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Failure">
+            <rs:RegistryErrorList><rs:RegistryError errorCode="XDSMissingDocument" codeContext="absent" severity="urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Error"/></rs:RegistryErrorList>
+          </rs:RegistryResponse>
+        </xdsb:RetrieveDocumentSetResponse>
+        """;
+
+    private static (XdsClientFixture Fixture, List<Segur.Audit.AuditRecord> Records) Audited(string reply)
+    {
+        var records = new List<Segur.Audit.AuditRecord>();
+        var audit = new Moq.Mock<Segur.Audit.IAuditTrail>();
+        audit.Setup(a => a.WriteAsync(Moq.It.IsAny<Segur.Audit.AuditRecord>(), Moq.It.IsAny<CancellationToken>()))
+            .Callback<Segur.Audit.AuditRecord, CancellationToken>((r, _) => records.Add(r))
+            .Returns(ValueTask.CompletedTask);
+        return (new XdsClientFixture(_ => new XdsWireReply(reply), o => o.AuditTrail = audit.Object), records);
+    }
+
+    [Fact]
+    public async Task FindDocumentsAsync_RegistryFailure_IsAuditedAsRefusedNotAsSuccess()
+    {
+        var (fixture, records) = Audited(QueryFailure);
+        using var _ = fixture;
+
+        var ex = await Assert.ThrowsAsync<DmpRegistryException>(() => fixture.Client.FindDocumentsAsync(XdsTestData.Patient(), XdsTestData.User()));
+
+        Assert.Equal("DMP_ACCES_REFUSE", ex.Errors[0].ErrorCode);
+        var record = Assert.Single(records);
+        Assert.Equal("dmp.td31.find", record.Action);
+        Assert.Equal("refused", record.Outcome);
+        Assert.Equal(DmpErrorCodes.XdsRegistryFailure, record.ErrorCode);
+    }
+
+    [Fact]
+    public async Task RetrieveDocumentAsync_RegistryFailure_IsAuditedAsRefusedNotAsSuccess()
+    {
+        var (fixture, records) = Audited(RetrieveFailure);
+        using var _ = fixture;
+
+        await Assert.ThrowsAsync<DmpRegistryException>(() => fixture.Client.RetrieveDocumentAsync(XdsTestData.Patient(), Entry(), XdsTestData.User()));
+
+        var record = Assert.Single(records);
+        Assert.Equal("dmp.td32.retrieve", record.Action);
+        Assert.Equal("refused", record.Outcome);
+    }
+
+    [Fact]
+    public async Task FindDocumentsAsync_Success_IsAuditedAsSuccess()
+    {
+        var (fixture, records) = Audited(XdsResponses.Query(objects: XdsResponses.Entry()));
+        using var _ = fixture;
+
+        Assert.Single(await fixture.Client.FindDocumentsAsync(XdsTestData.Patient(), XdsTestData.User()));
+
+        Assert.Equal("success", Assert.Single(records).Outcome);
+    }
+
     [Fact]
     public async Task SubmitAsync_ConfiguredTransientRegistryCode_IsTransient()
     {
