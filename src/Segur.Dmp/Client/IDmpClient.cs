@@ -76,12 +76,15 @@ public interface IDmpClient
     /// <exception cref="SegurException">The DMP refused the request or could not be reached.</exception>
     Task<IReadOnlyList<DmpDocumentEntry>> FindDocumentsAsync(DmpPatient patient, DmpUserContext user, DmpDocumentQuery? query = null, CancellationToken cancellationToken = default);
 
-    /// <summary>TD3.1 (ITI-18 GetDocuments): one entry by its uniqueId (the CDA id), whatever its status.</summary>
+    /// <summary>TD3.1 (ITI-18 GetDocuments): one entry by its uniqueId (the CDA id). Of the metadata versions the DMP
+    /// returns, the current one: Approved or Archived, or Deprecated when the document was replaced (RPLC); null when the
+    /// DMP does not have it — a logically deleted document is not returned [assumption: the DMP hides
+    /// <c>urn:asip:ci-sis:2010:StatusType:Deleted</c> entries from stored queries, as the simulator does].</summary>
     /// <param name="patient">The patient.</param>
     /// <param name="uniqueId">The document uniqueId.</param>
     /// <param name="user">Who acts.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The entry, or null when the DMP does not have it.</returns>
+    /// <returns>The entry, or null when the DMP does not have it (or it was deleted).</returns>
     /// <exception cref="SegurException">The DMP refused the request or could not be reached.</exception>
     Task<DmpDocumentEntry?> GetDocumentAsync(DmpPatient patient, string uniqueId, DmpUserContext user, CancellationToken cancellationToken = default);
 
