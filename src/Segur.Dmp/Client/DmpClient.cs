@@ -90,9 +90,7 @@ public partial class DmpClient : IDmpClient, IDisposable
         _vihf = new VihfBuilder(options);
         _access = new DmpAccessPolicy(options.ConsentStore, options.Access);
         _logger = options.LoggerFactory.CreateLogger<DmpClient>();
-        _pipeline = options.Pipeline
-            ?? (options.PipelineProvider is { } provider && provider.TryGetPipeline(SegurDiagnostics.Dmp, out var named) ? named : null)
-            ?? new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }.AddSegurDefaults(new SegurResilienceOptions()).Build();
+        _pipeline = SoapClientBuilding.ResolvePipeline(options.Pipeline, options.PipelineProvider, SegurDiagnostics.Dmp, options.TimeProvider);
         _singleShot = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }.AddTimeout(options.NonIdempotentTimeout).Build();
     }
 
@@ -123,30 +121,19 @@ public partial class DmpClient : IDmpClient, IDisposable
             };
         }
 
-        var handler = await SegurHttpHandlerFactory.CreateAsync(new SegurHttpHandlerOptions
+        return await SoapClientBuilding.CreateHttpsClientAsync(new SegurHttpHandlerOptions
         {
             ClientCredential = options.TlsCredential,
             ServerTrust = options.ServerTrust ?? IgcSanteTrust.Production,
             Validation = options.ServerCertificateValidation,
             CheckHostName = options.CheckServerHostName,
-        }, cancellationToken).ConfigureAwait(false);
-        var http = new HttpClient(handler, disposeHandler: true) { Timeout = options.HttpTimeout };
-        try
+        }, options.HttpTimeout, new HttpSoapTransportOptions
         {
-            var transport = new HttpSoapTransport(http, new HttpSoapTransportOptions
-            {
-                FaultMapper = new DmpFaultMapper(options.TransientFaultCodes),
-                LoggerFactory = options.LoggerFactory,
-                TimeProvider = options.TimeProvider,
-                EnableSensitiveDataLogging = options.EnableSensitiveDataLogging,
-            });
-            return new DmpClient(options, transport, http);
-        }
-        catch
-        {
-            http.Dispose();
-            throw;
-        }
+            FaultMapper = new DmpFaultMapper(options.TransientFaultCodes),
+            LoggerFactory = options.LoggerFactory,
+            TimeProvider = options.TimeProvider,
+            EnableSensitiveDataLogging = options.EnableSensitiveDataLogging,
+        }, (transport, http) => new DmpClient(options, transport, http), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends one DMP call: applies the access rules, builds the VIHF for <see cref="DmpCall.User"/> and

@@ -65,9 +65,7 @@ public partial class InsiClient : IDisposable
         _assertionBuilder = options.AssertionBuilder ?? new AssertionPsBuilder(options.AssertionPs);
         _faultMapper = new InsiFaultMapper(options.TransientFaultCodes);
         _logger = options.LoggerFactory.CreateLogger<InsiClient>();
-        _pipeline = options.Pipeline
-            ?? (options.PipelineProvider is { } provider && provider.TryGetPipeline(SegurDiagnostics.Ins, out var named) ? named : null)
-            ?? new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }.AddSegurDefaults(new SegurResilienceOptions()).Build();
+        _pipeline = SoapClientBuilding.ResolvePipeline(options.Pipeline, options.PipelineProvider, SegurDiagnostics.Ins, options.TimeProvider);
     }
 
     /// <summary>The endpoint the client calls.</summary>
@@ -104,24 +102,13 @@ public partial class InsiClient : IDisposable
             handlerOptions.ClientCredential = options.Credential;
         }
 
-        var handler = await SegurHttpHandlerFactory.CreateAsync(handlerOptions, cancellationToken).ConfigureAwait(false);
-        var http = new HttpClient(handler, disposeHandler: true) { Timeout = options.HttpTimeout };
-        try
+        return await SoapClientBuilding.CreateHttpsClientAsync(handlerOptions, options.HttpTimeout, new HttpSoapTransportOptions
         {
-            var transport = new HttpSoapTransport(http, new HttpSoapTransportOptions
-            {
-                FaultMapper = new InsiFaultMapper(options.TransientFaultCodes),
-                LoggerFactory = options.LoggerFactory,
-                TimeProvider = options.TimeProvider,
-                EnableSensitiveDataLogging = options.EnableSensitiveDataLogging,
-            });
-            return new InsiClient(options, transport, http);
-        }
-        catch
-        {
-            http.Dispose();
-            throw;
-        }
+            FaultMapper = new InsiFaultMapper(options.TransientFaultCodes),
+            LoggerFactory = options.LoggerFactory,
+            TimeProvider = options.TimeProvider,
+            EnableSensitiveDataLogging = options.EnableSensitiveDataLogging,
+        }, (transport, http) => new InsiClient(options, transport, http), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Checks that a certificate may be used for INSi in mutual TLS: its CN must be exactly
