@@ -120,22 +120,16 @@ public static class ExclusiveCanonicalization
             }
 
             output.Append(prefix.Length == 0 ? " xmlns=\"" : " xmlns:" + prefix + "=\"");
-            EscapeAttribute(output, uri);
+            CanonicalXmlWriter.EscapeAttribute(output, uri);
             output.Append('"');
             childRendered ??= new Dictionary<string, string>(rendered, StringComparer.Ordinal);
             childRendered[prefix] = uri;
         }
 
-        attributes.Sort(static (a, b) =>
-        {
-            var byNamespace = string.CompareOrdinal(a.NamespaceURI, b.NamespaceURI);
-            return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.LocalName, b.LocalName);
-        });
+        attributes.Sort(static (a, b) => CanonicalXmlWriter.CompareAttributes(a.NamespaceURI, a.LocalName, b.NamespaceURI, b.LocalName));
         foreach (var attribute in attributes)
         {
-            output.Append(' ').Append(attribute.Name).Append("=\"");
-            EscapeAttribute(output, attribute.Value);
-            output.Append('"');
+            CanonicalXmlWriter.WriteAttribute(output, attribute.Name, attribute.Value);
         }
 
         output.Append('>');
@@ -159,54 +153,16 @@ public static class ExclusiveCanonicalization
                     WriteElement(output, element, rendered, inclusive, excluded);
                     break;
                 case XmlCharacterData and (XmlText or XmlCDataSection or XmlWhitespace or XmlSignificantWhitespace):
-                    EscapeText(output, child.Value ?? string.Empty);
+                    CanonicalXmlWriter.EscapeText(output, child.Value ?? string.Empty);
                     break;
                 case XmlProcessingInstruction pi:
-                    output.Append("<?").Append(pi.Target);
-                    if (!string.IsNullOrEmpty(pi.Data))
-                    {
-                        output.Append(' ').Append(pi.Data);
-                    }
-
-                    output.Append("?>");
+                    CanonicalXmlWriter.WriteProcessingInstruction(output, pi);
                     break;
                 case XmlEntityReference:
                     WriteChildren(output, child, rendered, inclusive, excluded);
                     break;
                 default:
                     break; // comments are not part of the canonical form without comments
-            }
-        }
-    }
-
-    private static void EscapeText(StringBuilder output, string text)
-    {
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '&': output.Append("&amp;"); break;
-                case '<': output.Append("&lt;"); break;
-                case '>': output.Append("&gt;"); break;
-                case '\r': output.Append("&#xD;"); break;
-                default: output.Append(c); break;
-            }
-        }
-    }
-
-    private static void EscapeAttribute(StringBuilder output, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '&': output.Append("&amp;"); break;
-                case '<': output.Append("&lt;"); break;
-                case '"': output.Append("&quot;"); break;
-                case '\t': output.Append("&#x9;"); break;
-                case '\n': output.Append("&#xA;"); break;
-                case '\r': output.Append("&#xD;"); break;
-                default: output.Append(c); break;
             }
         }
     }

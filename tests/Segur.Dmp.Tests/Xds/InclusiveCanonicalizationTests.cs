@@ -1,3 +1,4 @@
+using Segur.Security;
 using System.Security.Cryptography.Xml;
 using System.Text;
 using System.Xml;

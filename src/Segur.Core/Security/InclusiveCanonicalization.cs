@@ -2,11 +2,11 @@ using System.Text;
 using System.Xml;
 using Segur.Xml;
 
-namespace Segur.Dmp.Xds;
+namespace Segur.Security;
 
 /// <summary>
 /// Canonical XML 1.0 (inclusive, <c>http://www.w3.org/TR/2001/REC-xml-c14n-20010315</c>) with or without comments,
-/// of a whole document or of an element subtree, as the DMP's XAdES lot signature uses it.
+/// of a whole document or of an element subtree, as the DMP's XAdES lot signature (Segur.Dmp) uses it.
 /// </summary>
 /// <remarks>
 /// <para>Why not the Core's exclusive canonicalization: every public DMP lot signature (CNAM TD2.1 example, ANS
@@ -21,7 +21,7 @@ namespace Segur.Dmp.Xds;
 /// dropped and comments/processing instructions outside the root element are separated by line feeds. Entity
 /// references are expanded and CDATA sections become text (the DOM already did that when parsing).</para>
 /// </remarks>
-internal static class InclusiveCanonicalization
+public static class InclusiveCanonicalization
 {
     /// <summary>Canonical XML 1.0 without comments.</summary>
     public const string AlgorithmUri = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
@@ -86,7 +86,7 @@ internal static class InclusiveCanonicalization
                     WriteTopLevel(output, seenRoot, () => WriteComment(output, comment));
                     break;
                 case XmlProcessingInstruction pi:
-                    WriteTopLevel(output, seenRoot, () => WriteProcessingInstruction(output, pi));
+                    WriteTopLevel(output, seenRoot, () => CanonicalXmlWriter.WriteProcessingInstruction(output, pi));
                     break;
                 default:
                     break; // declaration, DTD, whitespace outside the root element
@@ -196,7 +196,7 @@ internal static class InclusiveCanonicalization
             }
 
             output.Append(prefix.Length == 0 ? " xmlns=\"" : " xmlns:" + prefix + "=\"");
-            EscapeAttribute(output, uri);
+            CanonicalXmlWriter.EscapeAttribute(output, uri);
             output.Append('"');
             childRendered ??= new Dictionary<string, string>(rendered, StringComparer.Ordinal);
             childRendered[prefix] = uri;
@@ -229,16 +229,10 @@ internal static class InclusiveCanonicalization
             }
         }
 
-        attributes.Sort(static (a, b) =>
-        {
-            var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
-            return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.LocalName, b.LocalName);
-        });
+        attributes.Sort(static (a, b) => CanonicalXmlWriter.CompareAttributes(a.Namespace, a.LocalName, b.Namespace, b.LocalName));
         foreach (var attribute in attributes)
         {
-            output.Append(' ').Append(attribute.Name).Append("=\"");
-            EscapeAttribute(output, attribute.Value);
-            output.Append('"');
+            CanonicalXmlWriter.WriteAttribute(output, attribute.Name, attribute.Value);
         }
 
         output.Append('>');
@@ -257,13 +251,13 @@ internal static class InclusiveCanonicalization
                     WriteElement(output, element, inScope, rendered, withComments, null);
                     break;
                 case XmlText or XmlCDataSection or XmlWhitespace or XmlSignificantWhitespace:
-                    EscapeText(output, child.Value ?? string.Empty);
+                    CanonicalXmlWriter.EscapeText(output, child.Value ?? string.Empty);
                     break;
                 case XmlComment comment when withComments:
                     WriteComment(output, comment);
                     break;
                 case XmlProcessingInstruction pi:
-                    WriteProcessingInstruction(output, pi);
+                    CanonicalXmlWriter.WriteProcessingInstruction(output, pi);
                     break;
                 case XmlEntityReference:
                     WriteChildren(output, child, inScope, rendered, withComments);
@@ -276,47 +270,4 @@ internal static class InclusiveCanonicalization
 
     private static void WriteComment(StringBuilder output, XmlComment comment) =>
         output.Append("<!--").Append(comment.Value).Append("-->");
-
-    private static void WriteProcessingInstruction(StringBuilder output, XmlProcessingInstruction pi)
-    {
-        output.Append("<?").Append(pi.Target);
-        if (!string.IsNullOrEmpty(pi.Data))
-        {
-            output.Append(' ').Append(pi.Data);
-        }
-
-        output.Append("?>");
-    }
-
-    private static void EscapeText(StringBuilder output, string text)
-    {
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '&': output.Append("&amp;"); break;
-                case '<': output.Append("&lt;"); break;
-                case '>': output.Append("&gt;"); break;
-                case '\r': output.Append("&#xD;"); break;
-                default: output.Append(c); break;
-            }
-        }
-    }
-
-    private static void EscapeAttribute(StringBuilder output, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '&': output.Append("&amp;"); break;
-                case '<': output.Append("&lt;"); break;
-                case '"': output.Append("&quot;"); break;
-                case '\t': output.Append("&#x9;"); break;
-                case '\n': output.Append("&#xA;"); break;
-                case '\r': output.Append("&#xD;"); break;
-                default: output.Append(c); break;
-            }
-        }
-    }
 }
