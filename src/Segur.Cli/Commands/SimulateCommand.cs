@@ -97,9 +97,11 @@ internal static class SimulateCommand
         }
     }
 
-    private static async Task WriteCredentialsAsync(TestPki pki, string folder, CancellationToken cancellationToken)
+    /// <summary>Writes ca.pem, client-auth.p12, org-sign.p12 and card-&lt;id&gt;.p12 (also used by the CLI tests).</summary>
+    internal static async Task WriteCredentialsAsync(TestPki pki, string folder, CancellationToken cancellationToken)
     {
-        var ca = TestPki.ExportCertificatePem(pki.Root) + TestPki.ExportCertificatePem(pki.OrganisationsCa) + TestPki.ExportCertificatePem(pki.PersonsCa);
+        // One PEM block per line group: ExportCertificatePem ends without a newline, and concatenated blocks are not read back.
+        var ca = string.Join('\n', TestPki.ExportCertificatePem(pki.Root), TestPki.ExportCertificatePem(pki.OrganisationsCa), TestPki.ExportCertificatePem(pki.PersonsCa)) + "\n";
         await File.WriteAllTextAsync(Path.Combine(folder, "ca.pem"), ca, cancellationToken).ConfigureAwait(false);
         var clientAuth = pki.IssueOrganisationCertificate("10B0127189", "DMP-AUTH-CLI");
         var orgSign = pki.IssueOrganisationCertificate("10B0127189", "DMP-SIGN");
