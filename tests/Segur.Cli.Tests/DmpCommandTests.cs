@@ -191,7 +191,9 @@ public sealed class DmpCommandTests(DmpCliFixture fixture) : IClassFixture<DmpCl
         Assert.Equal(1, exit);
         Assert.Empty(output);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("segur dmp search: SGR-", line, StringComparison.Ordinal);
+        Assert.StartsWith("segur dmp search: SGR-1501", line, StringComparison.Ordinal);
+        Assert.Contains("Cause: SGR-", line, StringComparison.Ordinal);
+        Assert.Contains("other-ca.pem", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 

@@ -208,6 +208,11 @@ internal static partial class DmpCommand
             {
                 return context.Fail($"{command}: {ex.Message}", 2);
             }
+            catch (SegurTransportException ex) when (Cause(ex) is { } cause)
+            {
+                // "connection failed" alone does not help: show why (untrusted server certificate, refused connection…).
+                return context.Fail($"{command}: {ex.Message} Cause: {cause}");
+            }
             catch (IOException ex)
             {
                 return context.Fail($"{command}: {ex.Message}");
@@ -217,6 +222,23 @@ internal static partial class DmpCommand
                 return context.Fail($"{command}: {ex.Message}");
             }
         }, cancellationToken: cancellationToken);
+
+    /// <summary>The reason under a transport failure: a nested SDK error (TLS trust) or the innermost system message.</summary>
+    private static string? Cause(Exception exception)
+    {
+        string? innermost = null;
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SegurException segur)
+            {
+                return segur.Message;
+            }
+
+            innermost = inner.Message;
+        }
+
+        return innermost;
+    }
 
     private static async Task<DmpConnection> ConnectAsync(CliContext context, ParseResult parse, SharedOptions o, CancellationToken cancellationToken)
     {
