@@ -161,6 +161,40 @@ public sealed class DmpCommandTests(DmpCliFixture fixture) : IClassFixture<DmpCl
     }
 
     [Fact]
+    public async Task TestExistence_KnownPatient_PrintsActiveDmpAndAuthorisation()
+    {
+        var (exit, output, error) = await RunAsync(["dmp", "test-existence", .. Connection, .. PatientTraits(), "--json"]);
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("Active", json.RootElement.GetProperty("state").GetString());
+        Assert.Equal("Valid", json.RootElement.GetProperty("authorization").GetString());
+        Assert.True(json.RootElement.GetProperty("isTreatingPhysician").GetBoolean());
+        Assert.Contains(fixture.Simulator.ReceivedVihfs, v => v.Action == "urn:hl7-org:v3:PRPA_IN201307UV02" && v.Error is null);
+    }
+
+    [Fact]
+    public async Task TestExistence_PatientWithOpposition_ListsItInText()
+    {
+        var (exit, output, error) = await RunAsync(["dmp", "test-existence", .. Connection, .. PatientTraits(DmpSimulator.TestPatients[1])]);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("DMP                 Active", output, StringComparison.Ordinal);
+        Assert.Contains("OPPOSITION_BRIS_DE_GLACE", output, StringComparison.Ordinal);
+        Assert.Contains("Mon espace santé    no", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TestExistence_PatientWithoutDmp_ExitsTwo()
+    {
+        var (exit, output, error) = await RunAsync(["dmp", "test-existence", .. Connection, .. PatientTraits(DmpSimulator.TestPatients[2]), "--json"]);
+
+        Assert.True(exit == 2, error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("NotFound", json.RootElement.GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task Get_UnknownUniqueId_ExitsTwoWithReason()
     {
         var (exit, _, error) = await RunAsync(["dmp", "get", .. Connection, .. PatientTraits(), "--consent", "--unique-id", "2.25.1234", "--out", Path.Combine(fixture.Folder, "none.xml")]);
