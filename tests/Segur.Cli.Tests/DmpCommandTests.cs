@@ -60,24 +60,59 @@ public sealed class DmpCommandTests(DmpCliFixture fixture) : IClassFixture<DmpCl
     private static string[] PatientTraits(string matricule = Patient) =>
         ["--matricule", matricule, "--oid", Oid, "--birth-name", "PAT-TROIS", "--first-names", "DOMINIQUE MARIE-LOUISE", "--sex", "F", "--birth-date", "1979-03-28"];
 
-    /// <summary>Builds an N1 with <c>segur cda n1</c> and returns its path and id.</summary>
-    private async Task<(string Path, string Id)> BuildCdaAsync(string name)
+    /// <summary>Builds an N1 with <c>segur cda n1</c> and returns its path, id and set id.</summary>
+    private async Task<(string Path, string Id, string SetId)> BuildCdaAsync(string name, params string[] extra)
     {
         var path = Path.Combine(fixture.Folder, name + ".xml");
-        var (exit, _, error) = await RunAsync("cda", "n1", "--pdf", Path.Combine(fixture.Folder, "report.pdf"), "--out", path,
+        var (exit, output, error) = await RunAsync(["cda", "n1", "--pdf", Path.Combine(fixture.Folder, "report.pdf"), "--out", path,
             "--title", "Compte rendu " + name, "--type-code", "11488-4", "--matricule", Patient, "--oid", Oid, "--birth-name", "PAT-TROIS",
             "--first-names", "DOMINIQUE MARIE-LOUISE", "--sex", "F", "--birth-date", "1979-03-28", "--birth-place", "51215",
             "--author-id", DmpSimulator.TestProfessionals[0], "--author-family", "MEDECIN", "--author-given", "Jean",
-            "--organization-finess", "750012346", "--json");
+            "--organization-finess", "750012346", "--json", .. extra]);
         Assert.True(exit == 0, error);
-        var info = await new Segur.Dmp.Cda.CdaReader().ReadAsync(File.OpenRead(path));
-        return (path, info.Id.Root);
+        using var json = JsonDocument.Parse(output);
+        return (path, json.RootElement.GetProperty("documentId").GetString()!, json.RootElement.GetProperty("setId").GetString()!);
+    }
+
+    [Fact]
+    public async Task SendReplace_NextVersion_DeprecatesThePreviousOne()
+    {
+        var (first, firstId, setId) = await BuildCdaAsync("v1");
+        var (sent, _, sentError) = await RunAsync(["dmp", "send", .. Connection, "--cda", first, "--class-code", "10", "--patient-informed"]);
+        Assert.True(sent == 0, sentError);
+        var (second, secondId, _) = await BuildCdaAsync("v2", "--replaces", firstId, "--replaces-set-id", setId, "--replaces-version", "1");
+
+        var (exit, output, error) = await RunAsync(["dmp", "send", .. Connection, "--cda", second, "--class-code", "10", "--patient-informed", "--consent",
+            "--replace", firstId, "--json"]);
+
+        Assert.True(exit == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(secondId, json.RootElement.GetProperty("uniqueId").GetString());
+            Assert.Equal(firstId, json.RootElement.GetProperty("replaces").GetString());
+        }
+
+        var (_, deprecated, _) = await RunAsync(["dmp", "search", .. Connection, "--patient-cda", second, "--consent", "--status", "deprecated", "--json"]);
+        Assert.Contains(firstId, deprecated, StringComparison.Ordinal);
+        Assert.DoesNotContain(secondId, deprecated, StringComparison.Ordinal);
+        var (_, approved, _) = await RunAsync(["dmp", "search", .. Connection, "--patient-cda", second, "--consent", "--json"]);
+        Assert.Contains(secondId, approved, StringComparison.Ordinal);
+        Assert.DoesNotContain(firstId, approved, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_UnknownStatus_ExitsTwo()
+    {
+        var (exit, _, error) = await RunAsync(["dmp", "search", .. Connection, .. PatientTraits(), "--consent", "--status", "lost"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--status must be", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SendSearchGet_CdaFromCdaN1_RoundTripsThroughTheSimulator()
     {
-        var (cda, id) = await BuildCdaAsync("roundtrip");
+        var (cda, id, _) = await BuildCdaAsync("roundtrip");
 
         var (sendExit, sendOutput, sendError) = await RunAsync(["dmp", "send", .. Connection, "--cda", cda, "--class-code", "10", "--patient-informed"]);
         Assert.True(sendExit == 0, sendError);
@@ -114,7 +149,7 @@ public sealed class DmpCommandTests(DmpCliFixture fixture) : IClassFixture<DmpCl
     [Fact]
     public async Task Send_SameCdaTwice_ReportsTheRegistryDuplicateRefusal()
     {
-        var (cda, id) = await BuildCdaAsync("twice");
+        var (cda, id, _) = await BuildCdaAsync("twice");
         string[] args = ["dmp", "send", .. Connection, "--cda", cda, "--class-code", "10", "--patient-informed"];
         var (first, _, firstError) = await RunAsync(args);
         Assert.True(first == 0, firstError);
@@ -132,7 +167,7 @@ public sealed class DmpCommandTests(DmpCliFixture fixture) : IClassFixture<DmpCl
     [Fact]
     public async Task Send_PatientNotDeclaredInformed_IsRefusedBeforeTheCall()
     {
-        var (cda, id) = await BuildCdaAsync("uninformed");
+        var (cda, id, _) = await BuildCdaAsync("uninformed");
 
         var (exit, _, error) = await RunAsync(["dmp", "send", .. Connection, "--cda", cda, "--class-code", "10"]);
 
@@ -144,7 +179,7 @@ public sealed class DmpCommandTests(DmpCliFixture fixture) : IClassFixture<DmpCl
     [Fact]
     public async Task Search_DirectModeWithTheCardOfTheCredentialsFolder_ListsDocuments()
     {
-        var (cda, id) = await BuildCdaAsync("direct");
+        var (cda, id, _) = await BuildCdaAsync("direct");
         string[] direct =
         [
             "--endpoint", fixture.Simulator.BaseAddress.ToString(), "--credentials", fixture.Credentials, "--p12-password-env", DmpCliFixture.PasswordVariable,
