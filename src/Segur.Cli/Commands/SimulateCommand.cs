@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Segur.Dmp.Client;
 using Segur.Testing.Dmp;
 using Segur.Testing.Pki;
@@ -79,9 +80,21 @@ internal static class SimulateCommand
             }
 
             await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // The simulator's web host registers its own SIGINT/SIGTERM handlers after System.CommandLine's and cancels
+            // them (the process then never ended on Ctrl+C or kill): handle both here, registered last so called first.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnSignal(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -50,6 +50,11 @@ public class DmpCliProcessTests
             Assert.True(search.Exit == 0, search.Error);
             using var found = JsonDocument.Parse(search.Output);
             Assert.Single(found.RootElement.EnumerateArray(), e => e.GetProperty("uniqueId").GetString() == uniqueId);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(0, await StopAsync(simulator, null));
+                Assert.False(Directory.Exists(credentials), "segur simulate dmp left its credentials folder behind");
+            }
         }
         finally
         {
@@ -59,21 +64,38 @@ public class DmpCliProcessTests
         }
     }
 
-    /// <summary>Stops the simulator process and removes the test credentials it wrote. Killed, not Ctrl+C: run as a
-    /// child process, <c>segur simulate dmp</c> does not stop on SIGINT/SIGTERM yet (reported).</summary>
-    private static async Task StopAsync(Process simulator, string? credentials)
+    /// <summary>Stops the simulator as a user would (SIGTERM, like <c>kill %1</c>) and returns its exit code; it
+    /// deletes its credentials folder. Killed (and the folder removed) only if it does not stop.</summary>
+    private static async Task<int?> StopAsync(Process simulator, string? credentials)
     {
+        int? exit = null;
+        if (!simulator.HasExited && !OperatingSystem.IsWindows())
+        {
+            using var signal = Process.Start("kill", ["-TERM", simulator.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await signal.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(SafetyTimeout);
+            try
+            {
+                await simulator.WaitForExitAsync(timeout.Token);
+                exit = simulator.ExitCode;
+            }
+            catch (OperationCanceledException)
+            {
+                // Killed below.
+            }
+        }
+
         if (!simulator.HasExited)
         {
             simulator.Kill(entireProcessTree: true);
-            using var timeout = new CancellationTokenSource(SafetyTimeout);
-            await simulator.WaitForExitAsync(timeout.Token);
         }
 
         if (credentials is not null && Directory.Exists(credentials))
         {
             Directory.Delete(credentials, recursive: true);
         }
+
+        return exit;
     }
 
     private static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
