@@ -124,7 +124,14 @@ public sealed partial class DmpSimulator
             missing.Add("Secteur_Activite");
         }
 
-        if (resource is null || !resource.EndsWith("&ISO^NH", StringComparison.Ordinal) || InsOf(resource).Length == 0)
+        // TD0.4 and TD0.5 are about no particular patient: their VIHF may omit resource-id [assumption: the public
+        // documentation lists resource-id as required without saying what a patient-less transaction carries].
+        var patientLess = exchange.Action is DmpActions.Td04 or DmpActions.Td05;
+        if (resource is null && patientLess)
+        {
+            resource = string.Empty;
+        }
+        else if (resource is null || !resource.EndsWith("&ISO^NH", StringComparison.Ordinal) || InsOf(resource).Length == 0)
         {
             missing.Add("resource-id");
         }
