@@ -219,10 +219,12 @@ public sealed class DmpCommandTests(DmpCliFixture fixture) : IClassFixture<DmpCl
         Assert.Contains("Mon espace santé    no", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TestExistence_PatientWithoutDmp_ExitsTwo()
+    [Theory]
+    [InlineData("277076322082910")] // known to the simulator, no DMP
+    [InlineData("185017512345609")] // unknown to the simulator
+    public async Task TestExistence_PatientWithoutDmp_ExitsTwo(string matricule)
     {
-        var (exit, output, error) = await RunAsync(["dmp", "test-existence", .. Connection, .. PatientTraits(DmpSimulator.TestPatients[2]), "--json"]);
+        var (exit, output, error) = await RunAsync(["dmp", "test-existence", .. Connection, .. PatientTraits(matricule), "--json"]);
 
         Assert.True(exit == 2, error);
         using var json = JsonDocument.Parse(output);
