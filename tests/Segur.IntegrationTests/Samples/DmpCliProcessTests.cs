@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Segur.IntegrationTests.Samples;
 
 /// <summary>The README's DMP walk-through with the real <c>segur</c> process: <c>segur simulate dmp</c> in the
-/// background, then <c>segur cda n1</c>, <c>segur dmp send</c> and <c>segur dmp search</c> against it over mutual TLS
+/// background, then <c>segur cda n1</c>, <c>segur dmp send</c>, <c>search</c> and <c>test-existence</c> against it over mutual TLS
 /// with the credentials folder it wrote and the environment variables the README documents.</summary>
 public class DmpCliProcessTests
 {
@@ -42,6 +42,7 @@ public class DmpCliProcessTests
             var sent = await RunAsync(["dmp", "send", .. user, "--cda", cda, "--class-code", "10", "--patient-informed"], environment);
             var again = await RunAsync(["dmp", "send", .. user, "--cda", cda, "--class-code", "10", "--patient-informed"], environment);
             var search = await RunAsync(["dmp", "search", .. user, "--patient-cda", cda, "--consent", "--json"], environment);
+            var existence = await RunAsync(["dmp", "test-existence", .. user, "--patient-cda", cda], environment);
 
             Assert.True(sent.Exit == 0, sent.Error);
             Assert.Contains("Sent " + uniqueId, sent.Output, StringComparison.Ordinal);
@@ -50,6 +51,8 @@ public class DmpCliProcessTests
             Assert.True(search.Exit == 0, search.Error);
             using var found = JsonDocument.Parse(search.Output);
             Assert.Single(found.RootElement.EnumerateArray(), e => e.GetProperty("uniqueId").GetString() == uniqueId);
+            Assert.True(existence.Exit == 0, existence.Error);
+            Assert.Contains("Authorisation       Valid", existence.Output, StringComparison.Ordinal);
             if (!OperatingSystem.IsWindows())
             {
                 Assert.Equal(0, await StopAsync(simulator, null));
