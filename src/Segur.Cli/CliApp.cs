@@ -26,6 +26,7 @@ internal static class CliApp
         root.Subcommands.Add(InsiCommand.Create(context));
         root.Subcommands.Add(CdaCommand.Create(context));
         root.Subcommands.Add(SimulateCommand.Create(context));
+        root.Subcommands.Add(DmpCommand.Create(context));
         return root;
     }
 

@@ -175,7 +175,7 @@ internal static class InsiCommand
         return new Guid(hash.AsSpan(0, 16));
     }
 
-    private static IgcSanteTrust LoadTrust(FileInfo file)
+    internal static IgcSanteTrust LoadTrust(FileInfo file)
     {
         var certificates = new X509Certificate2Collection();
         certificates.ImportFromPemFile(file.FullName);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Segur.Dmp.Client;
 using Segur.Testing.Dmp;
 using Segur.Testing.Pki;
@@ -79,9 +80,21 @@ internal static class SimulateCommand
             }
 
             await context.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // The simulator's web host registers its own SIGINT/SIGTERM handlers after System.CommandLine's and cancels
+            // them (the process then never ended on Ctrl+C or kill): handle both here, registered last so called first.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnSignal(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -97,9 +110,11 @@ internal static class SimulateCommand
         }
     }
 
-    private static async Task WriteCredentialsAsync(TestPki pki, string folder, CancellationToken cancellationToken)
+    /// <summary>Writes ca.pem, client-auth.p12, org-sign.p12 and card-&lt;id&gt;.p12 (also used by the CLI tests).</summary>
+    internal static async Task WriteCredentialsAsync(TestPki pki, string folder, CancellationToken cancellationToken)
     {
-        var ca = TestPki.ExportCertificatePem(pki.Root) + TestPki.ExportCertificatePem(pki.OrganisationsCa) + TestPki.ExportCertificatePem(pki.PersonsCa);
+        // One PEM block per line group: ExportCertificatePem ends without a newline, and concatenated blocks are not read back.
+        var ca = string.Join('\n', TestPki.ExportCertificatePem(pki.Root), TestPki.ExportCertificatePem(pki.OrganisationsCa), TestPki.ExportCertificatePem(pki.PersonsCa)) + "\n";
         await File.WriteAllTextAsync(Path.Combine(folder, "ca.pem"), ca, cancellationToken).ConfigureAwait(false);
         var clientAuth = pki.IssueOrganisationCertificate("10B0127189", "DMP-AUTH-CLI");
         var orgSign = pki.IssueOrganisationCertificate("10B0127189", "DMP-SIGN");
