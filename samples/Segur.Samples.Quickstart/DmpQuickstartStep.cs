@@ -106,6 +106,10 @@ internal static class DmpQuickstartStep
         network.Set(true);
         item = await sent.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Console.WriteLine($"   Network back: {item.State} after {item.Attempts} attempt(s); the DMP simulator stored it {dmp.CountStoredSubmissions(cda.Reference.DocumentId)} time(s)");
+
+        // TD0.2: the DMP exists; the pharmacist fed it without an authorisation on it (consulting would need one).
+        var status = await client.TestExistenceAsync(dmpPatient, request.User);
+        Console.WriteLine($"7. DMP test (TD0.2): {status.State}, your authorisation: {status.Authorization} (feeding needs none; consulting does)");
         await stop.CancelAsync();
         await running;
     }

@@ -40,7 +40,7 @@ try
         await DmpQuickstartStep.RunAsync(qualified, pharmacist, workFolder, audit);
     }
 
-    Console.WriteLine("7. MSSanté: not yet in the SDK (next package).");
+    Console.WriteLine("8. MSSanté: not yet in the SDK (next package).");
     Console.WriteLine("Done.");
     return 0;
 }

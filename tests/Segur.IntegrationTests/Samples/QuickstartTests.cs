@@ -21,6 +21,7 @@ public class QuickstartTests
         Assert.Contains("4. Identity PROV → QUAL", text, StringComparison.Ordinal);
         Assert.Contains("duplicate: True", text, StringComparison.Ordinal);
         Assert.Contains("Network back: Sent after 1 attempt(s); the DMP simulator stored it 1 time(s)", text, StringComparison.Ordinal);
+        Assert.Contains("7. DMP test (TD0.2): Active, your authorisation: None", text, StringComparison.Ordinal);
         Assert.EndsWith("Done.", text.TrimEnd(), StringComparison.Ordinal);
     }
 }
