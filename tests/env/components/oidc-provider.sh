@@ -13,7 +13,12 @@ pid_file="$state/oidc-provider.pid"
 
 command -v node >/dev/null 2>&1 || segur_apt_install nodejs npm
 if [ ! -f "$node_dir/node_modules/oidc-provider/package.json" ]; then
-  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # The registry sometimes times out: three tries, with a pause, before failing.
+  for attempt in 1 2 3; do
+    if (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error --fetch-retries=4 >/dev/null); then break; fi
+    [ "$attempt" = 3 ] && exit 1
+    sleep $((attempt * 10))
+  done
 fi
 
 discovery() { echo "http://127.0.0.1:$1/auth/realms/esante-wallet/.well-known/wallet-openid-configuration"; }
