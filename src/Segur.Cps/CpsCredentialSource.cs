@@ -43,31 +43,46 @@ public sealed class CpsCredentialSource : ICredentialSource, ITlsClientCertifica
     /// <summary>The card.</summary>
     public CpsCard Card => _card;
 
+    /// <summary>Why the card could not sign the last TLS handshake (<see cref="CpsErrorCodes.CardRemoved"/>, a blocked
+    /// PIN…), or null after a handshake it signed. The TLS stack only reports a generic handshake failure
+    /// (<see cref="HttpRequestException"/> around an <see cref="System.Security.Authentication.AuthenticationException"/>):
+    /// read this to tell the user what to do. Linux, <see cref="CpsTlsRoute.CardApdus"/> only.</summary>
+    public SegurException? LastTlsSignatureFailure { get; private set; }
+
     /// <inheritdoc/>
     public ValueTask<X509Certificate2> GetCertificateAsync(CancellationToken cancellationToken = default) =>
         _card.ReadAuthenticationCertificateAsync(cancellationToken);
 
     /// <inheritdoc/>
     /// <exception cref="CpsPinException">The PIN is needed and no provider was given, or the PIN is wrong or blocked.</exception>
-    public async ValueTask<byte[]> SignDataAsync(ReadOnlyMemory<byte> data, HashAlgorithmName hashAlgorithm, CancellationToken cancellationToken = default)
+    public ValueTask<byte[]> SignDataAsync(ReadOnlyMemory<byte> data, HashAlgorithmName hashAlgorithm, CancellationToken cancellationToken = default) =>
+        WithPinAsync(token => _card.SignDataAsync(data, hashAlgorithm, token), cancellationToken);
+
+    /// <summary>Runs a card signature; when the card asks for the PIN and a provider was given, asks it once, verifies
+    /// it and signs again.</summary>
+    private async ValueTask<byte[]> WithPinAsync(Func<CancellationToken, ValueTask<byte[]>> sign, CancellationToken cancellationToken)
     {
         try
         {
-            return await _card.SignDataAsync(data, hashAlgorithm, cancellationToken).ConfigureAwait(false);
+            return await sign(cancellationToken).ConfigureAwait(false);
         }
         catch (CpsPinException ex) when (ex.ErrorCode == CpsErrorCodes.PinRequired && _pinProvider is not null)
         {
-            var pin = await _pinProvider(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _card.VerifyPinAsync(pin, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Array.Clear(pin);
-            }
+            await VerifyPinFromProviderAsync(cancellationToken).ConfigureAwait(false);
+            return await sign(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-            return await _card.SignDataAsync(data, hashAlgorithm, cancellationToken).ConfigureAwait(false);
+    private async ValueTask VerifyPinFromProviderAsync(CancellationToken cancellationToken)
+    {
+        var pin = await _pinProvider!(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _card.VerifyPinAsync(pin, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Array.Clear(pin);
         }
     }
 
@@ -108,6 +123,18 @@ public sealed class CpsCredentialSource : ICredentialSource, ITlsClientCertifica
                 return _tlsCertificate;
             }
 
+            if (_tls.Route == CpsTlsRoute.CardApdus)
+            {
+                if (_pinProvider is not null)
+                {
+                    await VerifyPinFromProviderAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                _tlsCertificate = CpsTlsKey.BindToCard(certificate, SignDigestInfo, out var cardKey);
+                _tlsKey = cardKey;
+                return _tlsCertificate;
+            }
+
             char[] pin = [];
             try
             {
@@ -129,6 +156,30 @@ public sealed class CpsCredentialSource : ICredentialSource, ITlsClientCertifica
         finally
         {
             _tlsLock.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <value>False: the card signs PKCS#1 v1.5 only, so the handshake is TLS 1.2 with PKCS#1 v1.5 signatures; true only
+    /// with <see cref="CpsTlsRoute.Pkcs11Engine"/> and <see cref="CpsTlsOptions.KeySignsRsaPss"/>.</value>
+    public bool SignsRsaPss => _tls.Route == CpsTlsRoute.Pkcs11Engine && _tls.KeySignsRsaPss;
+
+    /// <summary>The handshake signature (called by OpenSSL, synchronously, on the handshake's thread): the card signs
+    /// the DigestInfo with INTERNAL AUTHENTICATE; a PIN lost since (card reset) is asked again.</summary>
+    private byte[] SignDigestInfo(byte[] digestInfo)
+    {
+        try
+        {
+            var decoded = DigestInfo.Decode(digestInfo)
+                ?? throw new SegurCardException(CpsErrorCodes.SignatureFailed, "The TLS stack asked the card to sign a hash it does not support (SHA-256, SHA-384, SHA-512).");
+            var signature = WithPinAsync(token => _card.SignHashAsync(decoded.Hash, decoded.Algorithm, token), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            LastTlsSignatureFailure = null;
+            return signature;
+        }
+        catch (SegurException ex)
+        {
+            LastTlsSignatureFailure = ex;
+            throw;
         }
     }
 

@@ -18,4 +18,11 @@ public interface ITlsClientCertificateSource
     /// <returns>The certificate. The caller must not dispose it; the source owns it.</returns>
     /// <exception cref="SegurException">No usable key (middleware missing, key not found, PIN wrong or blocked).</exception>
     ValueTask<X509Certificate2> GetTlsClientCertificateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the key behind <see cref="GetTlsClientCertificateAsync"/> can make RSA-PSS signatures. A card
+    /// that signs PKCS#1 v1.5 only (CPS cards) cannot sign a TLS 1.3 CertificateVerify, and in TLS 1.2 OpenSSL picks
+    /// RSA-PSS whenever the server offers it. When false, <see cref="SegurHttpHandlerFactory"/> offers TLS 1.2 only and
+    /// (on .NET 10 and later) leaves the <c>rsa_pss_*</c> signature algorithms out of the handshake.</summary>
+    /// <value>Default: true.</value>
+    bool SignsRsaPss => true;
 }

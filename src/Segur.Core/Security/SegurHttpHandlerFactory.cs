@@ -60,7 +60,16 @@ public static class SegurHttpHandlerFactory
         if (options.ClientCredential is not null)
         {
             // A card credential hands over a certificate bound to a key the TLS stack can drive (PKCS#11 or OS store).
-            var certificate = options.ClientCredential is ITlsClientCertificateSource tls
+            var tls = options.ClientCredential as ITlsClientCertificateSource;
+            if (tls is { SignsRsaPss: false })
+            {
+                // A key that signs PKCS#1 v1.5 only (a CPS card) cannot sign TLS 1.3's RSA-PSS CertificateVerify, and in
+                // TLS 1.2 the RSA-PSS algorithms must not be offered or OpenSSL picks them.
+                ssl.EnabledSslProtocols = SslProtocols.Tls12;
+                DisableRsaPss(ssl);
+            }
+
+            var certificate = tls is not null
                 ? await tls.GetTlsClientCertificateAsync(cancellationToken).ConfigureAwait(false)
                 : await options.ClientCredential.GetCertificateAsync(cancellationToken).ConfigureAwait(false);
             if (!certificate.HasPrivateKey)
@@ -94,6 +103,20 @@ public static class SegurHttpHandlerFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             AllowAutoRedirect = false,
         };
+    }
+
+    private static void DisableRsaPss(SslClientAuthenticationOptions ssl)
+    {
+#if NET10_0_OR_GREATER
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
+        {
+            ssl.AllowRsaPssPadding = false;
+        }
+#else
+        // .NET 8 cannot restrict the signature algorithms per connection: the process's OpenSSL configuration must
+        // (ClientSignatureAlgorithms, see the Segur.Cps README).
+        _ = ssl;
+#endif
     }
 
     internal static bool ValidateServer(IgcSanteTrust? trust, CertificateValidationOptions validation, bool checkHost,

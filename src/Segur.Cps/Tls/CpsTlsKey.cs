@@ -47,6 +47,31 @@ internal static class CpsTlsKey
         }
     }
 
+    /// <summary>Linux, <see cref="CpsTlsRoute.CardApdus"/>: a copy of the certificate whose OpenSSL key has the card
+    /// compute every private-key operation through <paramref name="signer"/>.</summary>
+    /// <param name="certificate">The card's authentication certificate (public).</param>
+    /// <param name="signer">Signs a DigestInfo with the card.</param>
+    /// <param name="key">The OpenSSL key, owned by the caller (dispose after the certificate).</param>
+    /// <returns>The certificate with the card-backed key.</returns>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public static X509Certificate2 BindToCard(X509Certificate2 certificate, OpenSslCardKey.DigestInfoSigner signer, out RSA key)
+    {
+        using var publicKey = certificate.GetRSAPublicKey()
+            ?? throw new SegurCardException(CpsErrorCodes.TlsKeyMismatch, "The card's authentication certificate has no RSA key.");
+        var rsa = OpenSslCardKey.Create(publicKey.ExportParameters(false), signer);
+        try
+        {
+            var withKey = certificate.CopyWithPrivateKey(rsa);
+            key = rsa;
+            return withKey;
+        }
+        catch
+        {
+            rsa.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Windows/macOS: finds the card's certificate in the store, where the CPS middleware publishes it with a
     /// key bound to the card (CNG smart-card key storage provider on Windows).</summary>
     /// <param name="certificate">The card's authentication certificate.</param>

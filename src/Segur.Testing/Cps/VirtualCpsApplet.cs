@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -16,9 +17,19 @@ internal sealed class VirtualCpsApplet
     private const string IasDf = "3F000001";
     private static readonly byte[] IasAid = Convert.FromHexString("E828BD080F8025000001FF0010");
 
+    /// <summary>CPS3 key references in MSE SET (local bit set): <c>CPS_PRIV_AUT</c> and <c>CPS_PRIV_SIG</c>.</summary>
+    private const byte AuthenticationKey = 0x82;
+    private const byte SignatureKey = 0x81;
+
+    /// <summary>IAS-ECC algorithm references (MSE SET tag 80): RSA PKCS#1 v1.5 (AT), SHA-256 + RSA PKCS#1 v1.5 (DST), SHA-256 (HT).</summary>
+    private const byte RsaPkcs1 = 0x02;
+    private const byte Sha256RsaPkcs1 = 0x42;
+    private const byte Sha256 = 0x40;
+
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly byte[] _pinBlock;
     private readonly RSA _authKey;
+    private readonly RSAParameters _authParameters;
     private readonly RSA _signatureKey;
     private readonly int _maxTries;
     private readonly byte _pinReference;
@@ -41,6 +52,7 @@ internal sealed class VirtualCpsApplet
         _pinBlock.AsSpan().Fill(0xFF);
         Encoding.ASCII.GetBytes(options.Pin).CopyTo(_pinBlock, 0);
         _authKey = authCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The authentication certificate needs an RSA private key.", nameof(authCertificate));
+        _authParameters = _authKey.ExportParameters(includePrivateParameters: true);
         _signatureKey = signatureCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The signature certificate needs an RSA private key.", nameof(signatureCertificate));
 
         var number = Convert.FromHexString(options.CardNumber.PadLeft(8, '0'));
@@ -56,11 +68,18 @@ internal sealed class VirtualCpsApplet
             // (E0: send 255, send SM 255, receive 256, receive SM 256), AID (4F) of the IAS application.
             _files["3F002F01"] = [0x80, 0x46, 0x04, 0x00, 0x00, 0x00, 0x00, 0x4F, 0x0D, .. IasAid,
                 0xE0, 0x10, 0x02, 0x02, 0x00, 0xFF, 0x02, 0x02, 0x00, 0xFF, 0x02, 0x02, 0x01, 0x00, 0x02, 0x02, 0x01, 0x00];
-            _files[IasDf + "5031"] = [0xA4, 0x06, 0x30, 0x04, 0x04, 0x02, 0x44, 0x01, 0x00, 0x00]; // ODF → CDF 4401 (padded)
+            // ODF → PrKDF 4402, CDF 4401, AODF 4403 (padded with zeros, as on cards).
+            _files[IasDf + "5031"] = [0xA0, 0x06, 0x30, 0x04, 0x04, 0x02, 0x44, 0x02, 0xA4, 0x06, 0x30, 0x04, 0x04, 0x02, 0x44, 0x01,
+                0xA8, 0x06, 0x30, 0x04, 0x04, 0x02, 0x44, 0x03, 0x00, 0x00];
             _files[IasDf + "5032"] = VirtualPkcs15.TokenInfo(options.CardNumber);
             _files[IasDf + "4401"] = VirtualPkcs15.CertificateDirectory(
                 ("Certificat d'Authentification CPS", [0x02], options.AuthenticationCertificatePath),
                 ("Certificat de Signature CPS", [0x01], options.SignatureCertificatePath));
+            byte[] authId = [0x01];
+            _files[IasDf + "4402"] = VirtualPkcs15.PrivateKeyDirectory(authId,
+                new("CPS_PRIV_AUT", [0x02], (byte)(AuthenticationKey & 0x7F), false, _authKey.KeySize, IasDf),
+                new("CPS_PRIV_SIG", [0x01], (byte)(SignatureKey & 0x7F), true, _signatureKey.KeySize, IasDf));
+            _files[IasDf + "4403"] = VirtualPkcs15.AuthenticationDirectory(authId, _pinReference, 4, _pinBlock.Length, 0xFF);
         }
         else
         {
@@ -75,6 +94,9 @@ internal sealed class VirtualCpsApplet
     public bool PinVerified { get; private set; }
 
     public bool ApplicationSelected { get; private set; }
+
+    /// <summary>How many INTERNAL AUTHENTICATE signatures the card computed.</summary>
+    public int AuthenticationSignatures { get; private set; }
 
     /// <summary>Powers the card off or resets it: security state and selections are lost.</summary>
     public void Reset()
@@ -270,6 +292,13 @@ internal sealed class VirtualCpsApplet
                     path = (p1 == 0x08 ? MasterFile : _currentDf) + path;
                 }
 
+                if (path == MasterFile)
+                {
+                    _currentDf = MasterFile;
+                    _currentEf = null;
+                    return p2 == 0x0C ? Sw(0x9000) : Answer(MasterFileFcp(), ne);
+                }
+
                 if (path == IasDf)
                 {
                     _currentDf = IasDf;
@@ -300,6 +329,10 @@ internal sealed class VirtualCpsApplet
         }
     }
 
+    /// <summary>FCP of the MF: DF type, FID 3F00, LCS operational, compact access rules.</summary>
+    private static byte[] MasterFileFcp() =>
+        [0x62, 0x13, 0x82, 0x01, 0x38, 0x83, 0x02, 0x3F, 0x00, 0x8A, 0x01, 0x05, 0x8C, 0x07, 0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
+
     /// <summary>FCP of the IAS application DF: DF type, FID 0001, AID, LCS operational, compact access rules.</summary>
     private static byte[] DfFcp() =>
         [0x62, 0x22, 0x82, 0x01, 0x38, 0x83, 0x02, 0x00, 0x01, 0x84, 0x0D, .. IasAid, 0x8A, 0x01, 0x05, 0x8C, 0x07, 0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
@@ -327,21 +360,46 @@ internal sealed class VirtualCpsApplet
         return [.. file.AsSpan(offset, want), 0x90, 0x00];
     }
 
+    /// <summary>IAS-ECC GET DATA of a security data object (SDO): <c>4D L 70 L BF &lt;class|80&gt; &lt;ref&gt; L &lt;tag&gt; 80</c>,
+    /// tag <c>A0</c> (DOCP: tries, size, access rules) or the SDO's own data tag (<c>7F41</c> PIN policy; a private key
+    /// has no public data and answers <c>6A 80</c>). The PIN SDO is in the MF, the key SDOs in the IAS DF.</summary>
     private byte[] GetData(byte p1, byte p2, byte[] data, int? ne)
     {
-        // PIN tries counter: 4D 08 70 06 BF 81 <ref> 02 A0 80 after selecting the MF.
-        if (p1 != 0x3F || p2 != 0xFF || data.Length < 7 || data[4] != 0xBF || data[5] != 0x81)
+        if (p1 != 0x3F || p2 != 0xFF || data.Length < 10 || data[0] != 0x4D || data[2] != 0x70 || data[4] != 0xBF)
+        {
+            return Sw(0x6A80);
+        }
+
+        byte sdoClass = data[5], reference = data[6];
+        var tag = data[8] == 0x7F ? 0x7F00 | data[9] : data[8];
+        byte[]? content = (sdoClass, tag) switch
+        {
+            (0x81, _) when reference != (_pinReference & 0x7F) || _currentDf != MasterFile => null,
+            // PIN: tries maximum and remaining, VERIFY always allowed (SCB 00) — access mode byte 20 = VERIFY.
+            (0x81, 0xA0) => [0xA0, 0x0C, 0x9A, 0x01, (byte)_maxTries, 0x9B, 0x01, (byte)PinTriesLeft, 0xA1, 0x04, 0x8C, 0x02, 0x20, 0x00],
+            // PIN policy: largest and smallest length (the block is padded to the largest).
+            (0x81, 0x7F41) => [0x7F, 0x41, 0x06, 0x80, 0x01, (byte)_pinBlock.Length, 0x81, 0x01, 0x04],
+            (0x90, _) when _currentDf != IasDf || reference is not ((AuthenticationKey & 0x7F) or (SignatureKey & 0x7F)) => null,
+            (0x90, 0x7F48) => [],
+            // RSA key: size in bytes, then INTERNAL AUTHENTICATE (20) for the authentication key or PSO CDS (40) for
+            // the signature key, after user authentication (SCB 1x: PIN through the SE).
+            (0x90, 0xA0) => reference == (AuthenticationKey & 0x7F)
+                ? [0xA0, 0x0A, 0x80, 0x02, (byte)(_authKey.KeySize / 8 >> 8), (byte)(_authKey.KeySize / 8), 0xA1, 0x04, 0x8C, 0x02, 0x20, 0x12]
+                : [0xA0, 0x0A, 0x80, 0x02, (byte)(_signatureKey.KeySize / 8 >> 8), (byte)(_signatureKey.KeySize / 8), 0xA1, 0x04, 0x8C, 0x02, 0x40, 0x13],
+            _ => null,
+        };
+        if (content is null)
         {
             return Sw(0x6A88);
         }
 
-        if (data[6] != (_pinReference & 0x7F))
+        if (content.Length == 0)
         {
-            return Sw(0x6A88);
+            return Sw(0x6A80);
         }
 
-        byte[] answer = [0x70, 0x0C, 0xBF, 0x81, data[6], 0x08, 0xA0, 0x06, 0x9A, 0x01, (byte)_maxTries, 0x9B, 0x01, (byte)PinTriesLeft];
-        return Answer(answer, ne);
+        byte[] sdo = [0xBF, sdoClass, reference, (byte)content.Length, .. content];
+        return Answer([0x70, (byte)sdo.Length, .. sdo], ne);
     }
 
     private byte[] Verify(byte p2, byte[] data)
@@ -373,32 +431,58 @@ internal sealed class VirtualCpsApplet
         return [0x63, (byte)(0xC0 | PinTriesLeft)];
     }
 
+    /// <summary>MSE SET: <c>A4</c> (AT, authentication key <c>82</c>), <c>B6</c> (DST, signature key <c>81</c>) or <c>AA</c>
+    /// (HT, SHA-256); an algorithm reference (tag 80) is optional but must be the template's when present.</summary>
     private byte[] ManageSecurityEnvironment(byte p1, byte p2, byte[] data)
     {
-        if (p1 != 0x41 || p2 is not (0xA4 or 0xB6))
+        if (p1 != 0x41 || p2 is not (0xA4 or 0xB6 or 0xAA))
         {
             return Sw(0x6A86);
         }
 
+        byte? key = null, algorithm = null;
         for (var i = 0; i + 1 < data.Length; i += 2 + data[i + 1])
         {
-            if (data[i] == 0x84 && data[i + 1] == 1 && i + 2 < data.Length)
+            if (data[i + 1] != 1 || i + 2 >= data.Length)
             {
-                // CPS3: CPS_PRIV_AUT (82) for INTERNAL AUTHENTICATE (A4), CPS_PRIV_SIG (81) for PSO CDS (B6).
-                if (data[i + 2] != (p2 == 0xA4 ? 0x82 : 0x81))
-                {
-                    _mseKey = null;
-                    return Sw(0x6A88);
-                }
+                return Sw(0x6A80);
+            }
 
-                _mseKey = data[i + 2];
-                _mseTemplate = p2;
-                _hash = null;
-                return Sw(0x9000);
+            switch (data[i])
+            {
+                case 0x84:
+                    key = data[i + 2];
+                    break;
+                case 0x80:
+                    algorithm = data[i + 2];
+                    break;
+                default:
+                    return Sw(0x6A80);
             }
         }
 
-        return Sw(0x6A80);
+        _hash = null;
+        if (p2 == 0xAA)
+        {
+            return algorithm == Sha256 && key is null ? Sw(0x9000) : Sw(0x6A80);
+        }
+
+        var (expectedKey, expectedAlgorithm) = p2 == 0xA4 ? (AuthenticationKey, RsaPkcs1) : (SignatureKey, Sha256RsaPkcs1);
+        if (key is null || (algorithm is { } a && a != expectedAlgorithm))
+        {
+            _mseKey = null;
+            return Sw(0x6A80);
+        }
+
+        if (key != expectedKey)
+        {
+            _mseKey = null;
+            return Sw(0x6A88);
+        }
+
+        _mseKey = key;
+        _mseTemplate = p2;
+        return Sw(0x9000);
     }
 
     private byte[] InternalAuthenticate(byte[] data, int? ne)
@@ -418,13 +502,25 @@ internal sealed class VirtualCpsApplet
             return Sw(0x6982);
         }
 
-        var decoded = DecodeDigestInfo(data);
-        if (decoded is null)
+        // The card pads the data (a DigestInfo for TLS 1.2 and XML signatures) with PKCS#1 v1.5 type 1 and applies the
+        // raw RSA private operation, as CPS3 cards do: the host chooses the hash.
+        var k = _authParameters.Modulus!.Length;
+        if (data.Length == 0 || data.Length > k - 11)
         {
-            return Sw(0x6A80);
+            return Sw(0x6700);
         }
 
-        var signature = _authKey.SignHash(decoded.Value.Hash, decoded.Value.Algorithm, RSASignaturePadding.Pkcs1);
+        var block = new byte[k];
+        block[1] = 0x01;
+        block.AsSpan(2, k - 3 - data.Length).Fill(0xFF);
+        data.CopyTo(block, k - data.Length);
+        var m = new BigInteger(block, isUnsigned: true, isBigEndian: true);
+        var n = new BigInteger(_authParameters.Modulus, isUnsigned: true, isBigEndian: true);
+        var d = new BigInteger(_authParameters.D!, isUnsigned: true, isBigEndian: true);
+        var signature = new byte[k];
+        var s = BigInteger.ModPow(m, d, n).ToByteArray(isUnsigned: true, isBigEndian: true);
+        s.CopyTo(signature, k - s.Length);
+        AuthenticationSignatures++;
         return Answer(signature, ne);
     }
 
@@ -485,25 +581,5 @@ internal sealed class VirtualCpsApplet
         var signature = _signatureKey.SignHash(_hash, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         _hash = null;
         return Answer(signature, ne);
-    }
-
-    private static (HashAlgorithmName Algorithm, byte[] Hash)? DecodeDigestInfo(byte[] digestInfo)
-    {
-        (string Prefix, HashAlgorithmName Algorithm)[] known =
-        [
-            ("3031300D060960864801650304020105000420", HashAlgorithmName.SHA256),
-            ("3041300D060960864801650304020205000430", HashAlgorithmName.SHA384),
-            ("3051300D060960864801650304020305000440", HashAlgorithmName.SHA512),
-        ];
-        foreach (var (hex, algorithm) in known)
-        {
-            var prefix = Convert.FromHexString(hex);
-            if (digestInfo.Length == prefix.Length + prefix[^1] && digestInfo.AsSpan().StartsWith(prefix))
-            {
-                return (algorithm, digestInfo[prefix.Length..]);
-            }
-        }
-
-        return null;
     }
 }

@@ -69,6 +69,19 @@ public sealed class VirtualCpsCard : IAsyncDisposable
     /// <summary>Whether the card is connected to vpcd.</summary>
     public bool IsInserted => _client is not null;
 
+    /// <summary>How many signatures the card computed with its authentication key (INTERNAL AUTHENTICATE), whoever
+    /// asked: the SDK, or a PKCS#11 module such as OpenSC during a TLS handshake.</summary>
+    public int AuthenticationSignatureCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _applet.AuthenticationSignatures;
+            }
+        }
+    }
+
     /// <summary>Number of command APDUs processed so far.</summary>
     public int CommandCount => Volatile.Read(ref _commands);
 

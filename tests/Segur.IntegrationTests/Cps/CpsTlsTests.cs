@@ -15,8 +15,8 @@ using Segur.Testing.Pki;
 namespace Segur.IntegrationTests.Cps;
 
 /// <summary>
-/// TLS client authentication with the card's key through the real Linux route: SDK → OpenSSL pkcs11 engine (libp11)
-/// → p11-kit proxy → PKCS#11 module → key. The PKCS#11 token here is SoftHSM2 holding the virtual card's
+/// TLS client authentication through the PKCS#11 route (<see cref="CpsTlsRoute.Pkcs11Engine"/>): SDK → OpenSSL pkcs11
+/// engine (libp11) → p11-kit proxy → PKCS#11 module → key. The PKCS#11 token here is SoftHSM2 holding the virtual card's
 /// authentication key (the certificate is read from the virtual card by the SDK, the PIN is checked by the card and
 /// then used for the PKCS#11 login); the server is a local SslStream server requiring a client certificate.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed partial class CpsTlsTests(CpsTlsTests.SoftHsmToken token) : IClass
     {
         await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
-        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = token.KeyUri });
+        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Route = CpsTlsRoute.Pkcs11Engine, Pkcs11KeyUri = token.KeyUri });
         await using var server = TlsServer.Start(card.IssuerCertificate, out var pki);
 
         using var handler = await SegurHttpHandlerFactory.CreateAsync(new SegurHttpHandlerOptions
@@ -54,7 +54,7 @@ public sealed partial class CpsTlsTests(CpsTlsTests.SoftHsmToken token) : IClass
         await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
         var uri = token.KeyUri.Replace("object=CPS_PRIV_AUT", "object=OTHER_KEY", StringComparison.Ordinal);
-        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = uri });
+        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Route = CpsTlsRoute.Pkcs11Engine, Pkcs11KeyUri = uri });
 
         var ex = await Assert.ThrowsAsync<SegurCardException>(async () => await source.GetTlsClientCertificateAsync());
 
@@ -67,7 +67,7 @@ public sealed partial class CpsTlsTests(CpsTlsTests.SoftHsmToken token) : IClass
         await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
         var uri = token.KeyUri.Replace("object=CPS_PRIV_AUT", "object=NOT_THERE", StringComparison.Ordinal);
-        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = uri });
+        using var source = new CpsCredentialSource(cps, PinProvider, tlsOptions: new CpsTlsOptions { Route = CpsTlsRoute.Pkcs11Engine, Pkcs11KeyUri = uri });
 
         var ex = await Assert.ThrowsAsync<SegurCardException>(async () => await source.GetTlsClientCertificateAsync());
 
@@ -80,7 +80,7 @@ public sealed partial class CpsTlsTests(CpsTlsTests.SoftHsmToken token) : IClass
     {
         await using var card = token.CreateCard();
         using var cps = CpsCard.Open(card.CreateDirectReader());
-        using var source = new CpsCredentialSource(cps, _ => ValueTask.FromResult("9999".ToCharArray()), tlsOptions: new CpsTlsOptions { Pkcs11KeyUri = token.KeyUri });
+        using var source = new CpsCredentialSource(cps, _ => ValueTask.FromResult("9999".ToCharArray()), tlsOptions: new CpsTlsOptions { Route = CpsTlsRoute.Pkcs11Engine, Pkcs11KeyUri = token.KeyUri });
 
         var ex = await Assert.ThrowsAsync<CpsPinException>(async () => await source.GetTlsClientCertificateAsync());
 
@@ -179,110 +179,6 @@ public sealed partial class CpsTlsTests(CpsTlsTests.SoftHsmToken token) : IClass
 
         [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
         private static partial int setenv(string name, string value, int overwrite);
-    }
-
-    /// <summary>A one-request HTTPS server on 127.0.0.1 that requires a client certificate issued by the card's CA
-    /// and answers with its thumbprint.</summary>
-    private sealed class TlsServer : IAsyncDisposable
-    {
-        private readonly TcpListener _listener;
-        private readonly X509Certificate2 _certificate;
-        private readonly X509Certificate2 _clientCa;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        private TlsServer(X509Certificate2 certificate, X509Certificate2 clientCa)
-        {
-            _certificate = certificate;
-            _clientCa = clientCa;
-            _listener = new TcpListener(IPAddress.Loopback, 0);
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        public List<string> ClientThumbprints { get; } = [];
-
-        public static TlsServer Start(X509Certificate2 clientCa, out TestPki pki)
-        {
-            pki = TestPki.Create();
-            return new TlsServer(pki.IssueTlsServerCertificate(), clientCa);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            try
-            {
-                await _loop;
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-            }
-
-            _stop.Dispose();
-            _certificate.Dispose();
-        }
-
-        private async Task ServeAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                await using var ssl = new SslStream(client.GetStream(), false, ValidateClient);
-                try
-                {
-                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-                    {
-                        ServerCertificate = _certificate,
-                        ClientCertificateRequired = true,
-                        EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
-                    }, _stop.Token);
-                }
-                catch (System.Security.Authentication.AuthenticationException)
-                {
-                    continue;
-                }
-
-                var request = new byte[4096];
-                var read = 0;
-                while (read < request.Length && !Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n", StringComparison.Ordinal))
-                {
-                    var n = await ssl.ReadAsync(request.AsMemory(read), _stop.Token);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                var thumbprint = ssl.RemoteCertificate is X509Certificate remote ? remote.GetCertHashString() : "none";
-                ClientThumbprints.Add(thumbprint);
-                var body = Encoding.ASCII.GetBytes(thumbprint);
-                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-                await ssl.WriteAsync(head, _stop.Token);
-                await ssl.WriteAsync(body, _stop.Token);
-                await ssl.ShutdownAsync();
-            }
-        }
-
-        private bool ValidateClient(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-
-            using var policyChain = new X509Chain();
-            policyChain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            policyChain.ChainPolicy.CustomTrustStore.Add(_clientCa);
-            policyChain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = new X509Certificate2(certificate);
-            return policyChain.Build(leaf);
-        }
     }
 }
 

@@ -3,7 +3,8 @@
 # (which reads PKCS#15 cards through pcscd) and SoftHSM2 (a software token the TLS tests load the virtual card's key
 # into). libp11 loads p11-kit's proxy, which exposes every module registered under /usr/share/p11-kit/modules.
 # Writes SEGUR_TEST_PKCS11=1, SEGUR_TEST_SOFTHSM2_CONF (a private token directory under the env state) and
-# SEGUR_TEST_SOFTHSM2_UTIL, SEGUR_TEST_OPENSC_PKCS11, SEGUR_TEST_PKCS15_TOOL (OpenSC, reads the virtual card via pcscd).
+# SEGUR_TEST_SOFTHSM2_UTIL, SEGUR_TEST_OPENSC_PKCS11, SEGUR_TEST_PKCS15_TOOL and SEGUR_TEST_PKCS11_TOOL (OpenSC: reads
+# the virtual card via pcscd, logs in and signs with its key through its IAS-ECC "CPx" driver).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 segur_apt_install opensc libengine-pkcs11-openssl softhsm2 p11-kit-modules openssl
@@ -27,3 +28,4 @@ segur_env SEGUR_TEST_SOFTHSM2_CONF "$work/softhsm2.conf"
 segur_env SEGUR_TEST_SOFTHSM2_UTIL "$(command -v softhsm2-util)"
 segur_env SEGUR_TEST_OPENSC_PKCS11 "$module"
 segur_env SEGUR_TEST_PKCS15_TOOL "$(command -v pkcs15-tool)"
+segur_env SEGUR_TEST_PKCS11_TOOL "$(command -v pkcs11-tool)"
