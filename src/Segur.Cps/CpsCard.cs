@@ -358,32 +358,11 @@ public sealed partial class CpsCard : IDisposable
     {
         EnsureContact();
         var digestInfo = DigestInfo.Encode(hash.Span, hashAlgorithm);
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await SignAsync("CpsCard.Sign", 0xA4, _options.AuthenticationAlgorithmReference, _options.AuthenticationKeyReference, async token =>
         {
-            using var activity = CpsDiagnostics.Source.StartActivity("CpsCard.Sign");
-            using var transaction = BeginTransaction();
-            await SelectApplicationAsync(cancellationToken).ConfigureAwait(false);
-            await SetSecurityEnvironmentAsync(0xA4, _options.AuthenticationAlgorithmReference, _options.AuthenticationKeyReference, cancellationToken).ConfigureAwait(false);
-
-            var response = await _channel.TransmitAsync(new CommandApdu(0x00, 0x88, 0x00, 0x00, digestInfo, ne: 256), cancellationToken).ConfigureAwait(false);
-            if (!response.StatusWord.IsSuccess)
-            {
-                throw SignFailure(response.StatusWord, "INTERNAL AUTHENTICATE");
-            }
-
-            CpsDiagnostics.Signatures.Add(1);
-            return response.Data.ToArray();
-        }
-        catch (SegurException ex)
-        {
-            CpsDiagnostics.SignatureFailures.Add(1, new KeyValuePair<string, object?>(SegurDiagnostics.ErrorTypeTag, ex.ErrorCode));
-            throw;
-        }
-        finally
-        {
-            _lock.Release();
-        }
+            var response = await _channel.TransmitAsync(new CommandApdu(0x00, 0x88, 0x00, 0x00, digestInfo, ne: 256), token).ConfigureAwait(false);
+            return response.StatusWord.IsSuccess ? response.Data.ToArray() : throw SignFailure(response.StatusWord, "INTERNAL AUTHENTICATE");
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Signs data with the signature (non-repudiation) key <c>CPS_PRIV_SIG</c>, as INSi and DMP VIHF signatures
@@ -415,27 +394,35 @@ public sealed partial class CpsCard : IDisposable
         }
 
         byte[] hashData = [.. intermediate, 0x80, (byte)remainder.Length, .. remainder];
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return await SignAsync("CpsCard.SignNonRepudiation", 0xB6, _options.SignatureAlgorithmReference, _options.SignatureKeyReference, async token =>
         {
-            using var activity = CpsDiagnostics.Source.StartActivity("CpsCard.SignNonRepudiation");
-            using var transaction = BeginTransaction();
-            await SelectApplicationAsync(cancellationToken).ConfigureAwait(false);
-            await SetSecurityEnvironmentAsync(0xB6, _options.SignatureAlgorithmReference, _options.SignatureKeyReference, cancellationToken).ConfigureAwait(false);
-            var hash = await _channel.TransmitAsync(new CommandApdu(0x00, 0x2A, 0x90, 0xA0, hashData), cancellationToken).ConfigureAwait(false);
+            var hash = await _channel.TransmitAsync(new CommandApdu(0x00, 0x2A, 0x90, 0xA0, hashData), token).ConfigureAwait(false);
             if (!hash.StatusWord.IsSuccess)
             {
                 throw SignFailure(hash.StatusWord, "PSO HASH");
             }
 
-            var response = await _channel.TransmitAsync(new CommandApdu(0x00, 0x2A, 0x9E, 0x9A, ne: 256), cancellationToken).ConfigureAwait(false);
-            if (!response.StatusWord.IsSuccess)
-            {
-                throw SignFailure(response.StatusWord, "PSO COMPUTE DIGITAL SIGNATURE");
-            }
+            var response = await _channel.TransmitAsync(new CommandApdu(0x00, 0x2A, 0x9E, 0x9A, ne: 256), token).ConfigureAwait(false);
+            return response.StatusWord.IsSuccess ? response.Data.ToArray() : throw SignFailure(response.StatusWord, "PSO COMPUTE DIGITAL SIGNATURE");
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>One card signature: under the card lock and a PC/SC transaction, selects the IAS application, sets the
+    /// security environment (<paramref name="template"/> with the key and optional algorithm), runs
+    /// <paramref name="compute"/>, and counts the signature or the failure.</summary>
+    private async ValueTask<byte[]> SignAsync(string activityName, byte template, byte? algorithm, byte keyReference,
+        Func<CancellationToken, ValueTask<byte[]>> compute, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var activity = CpsDiagnostics.Source.StartActivity(activityName);
+            using var transaction = BeginTransaction();
+            await SelectApplicationAsync(cancellationToken).ConfigureAwait(false);
+            await SetSecurityEnvironmentAsync(template, algorithm, keyReference, cancellationToken).ConfigureAwait(false);
+            var signature = await compute(cancellationToken).ConfigureAwait(false);
             CpsDiagnostics.Signatures.Add(1);
-            return response.Data.ToArray();
+            return signature;
         }
         catch (SegurException ex)
         {
@@ -511,14 +498,66 @@ public sealed partial class CpsCard : IDisposable
     private static SegurCardException Unexpected(string what, StatusWord sw) =>
         new(CpsErrorCodes.ApduUnexpectedStatus, $"{what}: the card answered SW {sw}.", rawFault: sw.ToString());
 
-    private static int? FindByteTag(ReadOnlySpan<byte> data, byte tag)
+    /// <summary>The one-byte value of a primitive BER-TLV <paramref name="tag"/> anywhere in <paramref name="data"/>
+    /// (constructed tags such as <c>70</c>, <c>BF81 01</c>, <c>A0</c>, <c>A1</c> are walked into); null when absent or
+    /// when the data is not well-formed TLV.</summary>
+    internal static int? FindByteTag(ReadOnlySpan<byte> data, byte tag)
     {
-        for (var i = 0; i + 2 < data.Length; i++)
+        while (!data.IsEmpty)
         {
-            if (data[i] == tag && data[i + 1] == 0x01)
+            var first = data[0];
+            var tagLength = 1;
+            if ((first & 0x1F) == 0x1F)
             {
-                return data[i + 2];
+                while (tagLength < data.Length && (data[tagLength] & 0x80) != 0)
+                {
+                    tagLength++;
+                }
+
+                tagLength++;
             }
+
+            if (tagLength >= data.Length)
+            {
+                return null;
+            }
+
+            int length = data[tagLength], lengthBytes = 1;
+            if (length == 0x81 || length == 0x82)
+            {
+                lengthBytes = length - 0x7F;
+                if (tagLength + lengthBytes >= data.Length)
+                {
+                    return null;
+                }
+
+                length = length == 0x81 ? data[tagLength + 1] : (data[tagLength + 1] << 8) | data[tagLength + 2];
+            }
+            else if (length > 0x7F)
+            {
+                return null;
+            }
+
+            var start = tagLength + lengthBytes;
+            if (start + length > data.Length)
+            {
+                return null;
+            }
+
+            var value = data.Slice(start, length);
+            if ((first & 0x20) != 0)
+            {
+                if (FindByteTag(value, tag) is { } found)
+                {
+                    return found;
+                }
+            }
+            else if (tagLength == 1 && first == tag && length == 1)
+            {
+                return value[0];
+            }
+
+            data = data[(start + length)..];
         }
 
         return null;

@@ -21,18 +21,53 @@ public sealed class SegurHttpHandlerFactoryTests
         var serverCertificate = SecurityFixture.Pki.IssueTlsServerCertificate();
         await using var server = TinyTlsServer.Start(serverCertificate, [SecurityFixture.Pki.OrganisationsCa]);
         using var credential = TestPki.CreateCredential(SecurityFixture.Organisation);
+
+        var (body, _) = await GetAsync(credential, server.Port);
+
+        Assert.Equal("hello " + SecurityFixture.Organisation.Subject, body);
+        Assert.Contains(server.LastProtocol, new[] { SslProtocols.Tls12, SslProtocols.Tls13 });
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CreateAsync_CredentialWithoutRsaPss_OffersTls12WithoutPss(bool signsRsaPss)
+    {
+        var serverCertificate = SecurityFixture.Pki.IssueTlsServerCertificate();
+        await using var server = TinyTlsServer.Start(serverCertificate, [SecurityFixture.Pki.OrganisationsCa]);
+        using var inner = TestPki.CreateCredential(SecurityFixture.Organisation);
+        var (_, ssl) = await GetAsync(new TlsOnlyCredential(inner, signsRsaPss), server.Port);
+
+        Assert.Equal(signsRsaPss ? SslProtocols.Tls12 | SslProtocols.Tls13 : SslProtocols.Tls12, ssl.EnabledSslProtocols);
+        Assert.Equal(signsRsaPss, ssl.AllowRsaPssPadding);
+        Assert.Equal(signsRsaPss ? SslProtocols.Tls13 : SslProtocols.Tls12, server.LastProtocol);
+    }
+
+    /// <summary>GET / on the local server through a factory handler presenting <paramref name="credential"/>.</summary>
+    private static async Task<(string Body, SslClientAuthenticationOptions Ssl)> GetAsync(ICredentialSource credential, int port)
+    {
         var handler = await SegurHttpHandlerFactory.CreateAsync(new SegurHttpHandlerOptions
         {
             ClientCredential = credential,
             ServerTrust = SecurityFixture.Pki.Trust,
             Validation = Validation,
         });
+        var ssl = handler.SslOptions;
         using var client = new HttpClient(handler);
+        return (await client.GetStringAsync(new Uri($"https://127.0.0.1:{port}/")), ssl);
+    }
 
-        var body = await client.GetStringAsync(new Uri($"https://127.0.0.1:{server.Port}/"));
+    /// <summary>A credential whose TLS certificate comes from <see cref="ITlsClientCertificateSource"/>, as a card's.</summary>
+    private sealed class TlsOnlyCredential(ICredentialSource inner, bool signsRsaPss) : ICredentialSource, ITlsClientCertificateSource
+    {
+        public bool SignsRsaPss => signsRsaPss;
 
-        Assert.Equal("hello " + SecurityFixture.Organisation.Subject, body);
-        Assert.Contains(server.LastProtocol, new[] { SslProtocols.Tls12, SslProtocols.Tls13 });
+        public ValueTask<X509Certificate2> GetCertificateAsync(CancellationToken cancellationToken = default) => inner.GetCertificateAsync(cancellationToken);
+
+        public ValueTask<byte[]> SignDataAsync(ReadOnlyMemory<byte> data, System.Security.Cryptography.HashAlgorithmName hashAlgorithm, CancellationToken cancellationToken = default) =>
+            inner.SignDataAsync(data, hashAlgorithm, cancellationToken);
+
+        public ValueTask<X509Certificate2> GetTlsClientCertificateAsync(CancellationToken cancellationToken = default) => inner.GetCertificateAsync(cancellationToken);
     }
 
     [Fact]
@@ -42,15 +77,8 @@ public sealed class SegurHttpHandlerFactoryTests
         using var intermediate = X509CertificateLoader.LoadCertificate(SecurityFixture.Pki.OrganisationsCa.RawData);
         var pfx = new X509Certificate2Collection { SecurityFixture.Organisation, intermediate }.Export(X509ContentType.Pkcs12, "pw")!;
         using var credential = new Pkcs12CredentialSource(pfx, "pw");
-        var handler = await SegurHttpHandlerFactory.CreateAsync(new SegurHttpHandlerOptions
-        {
-            ClientCredential = credential,
-            ServerTrust = SecurityFixture.Pki.Trust,
-            Validation = Validation,
-        });
-        using var client = new HttpClient(handler);
 
-        await client.GetStringAsync(new Uri($"https://127.0.0.1:{server.Port}/"));
+        await GetAsync(credential, server.Port);
 
         Assert.Equal(SecurityFixture.Pki.OrganisationsCa.Thumbprint, Assert.Single(credential.ExtraCertificates).Thumbprint);
         Assert.Contains(SecurityFixture.Pki.OrganisationsCa.Thumbprint, server.LastClientExtraCertificates);
