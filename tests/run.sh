@@ -7,7 +7,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# 1. Real components (idempotent; quiet). Each writes SEGUR_TEST_* variables to tests/env/.state/env.
+# 1. Real components (idempotent; quiet). Each writes SEGUR_TEST_* variables to tests/env/.state/env. The background
+# services are stopped when this script ends (SEGUR_ENV_KEEP=1 keeps them).
+if [ "${SEGUR_ENV_KEEP:-}" != "1" ]; then trap 'bash tests/env/teardown.sh' EXIT; fi
 bash tests/env/setup.sh
 set -a
 # shellcheck disable=SC1091
