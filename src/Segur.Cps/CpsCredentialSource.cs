@@ -130,7 +130,7 @@ public sealed class CpsCredentialSource : ICredentialSource, ITlsClientCertifica
                     await VerifyPinFromProviderAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                _tlsCertificate = CpsTlsKey.BindToCard(certificate, SignDigestInfo, out var cardKey);
+                _tlsCertificate = CpsTlsKey.BindToCard(certificate, SignDigestInfo, failure => LastTlsSignatureFailure = failure, out var cardKey);
                 _tlsKey = cardKey;
                 return _tlsCertificate;
             }

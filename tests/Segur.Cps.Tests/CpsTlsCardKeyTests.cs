@@ -52,6 +52,7 @@ public sealed class CpsTlsCardKeyTests
         using var key = certificate.GetRSAPrivateKey()!;
 
         Assert.ThrowsAny<CryptographicException>(() => key.SignHash(new byte[32], HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
+        Assert.Equal(CpsErrorCodes.SignatureFailed, source.LastTlsSignatureFailure?.ErrorCode);
         Assert.ThrowsAny<CryptographicException>(() => key.Decrypt(new byte[256], RSAEncryptionPadding.Pkcs1));
         Assert.Equal(0, card.AuthenticationSignatureCount);
     }

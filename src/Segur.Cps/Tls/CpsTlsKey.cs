@@ -51,14 +51,15 @@ internal static class CpsTlsKey
     /// compute every private-key operation through <paramref name="signer"/>.</summary>
     /// <param name="certificate">The card's authentication certificate (public).</param>
     /// <param name="signer">Signs a DigestInfo with the card.</param>
+    /// <param name="reportFailure">Told when OpenSSL asks for what the card cannot do.</param>
     /// <param name="key">The OpenSSL key, owned by the caller (dispose after the certificate).</param>
     /// <returns>The certificate with the card-backed key.</returns>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public static X509Certificate2 BindToCard(X509Certificate2 certificate, OpenSslCardKey.DigestInfoSigner signer, out RSA key)
+    public static X509Certificate2 BindToCard(X509Certificate2 certificate, OpenSslCardKey.DigestInfoSigner signer, OpenSslCardKey.FailureReporter reportFailure, out RSA key)
     {
         using var publicKey = certificate.GetRSAPublicKey()
             ?? throw new SegurCardException(CpsErrorCodes.TlsKeyMismatch, "The card's authentication certificate has no RSA key.");
-        var rsa = OpenSslCardKey.Create(publicKey.ExportParameters(false), signer);
+        var rsa = OpenSslCardKey.Create(publicKey.ExportParameters(false), signer, reportFailure);
         try
         {
             var withKey = certificate.CopyWithPrivateKey(rsa);

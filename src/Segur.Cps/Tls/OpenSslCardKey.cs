@@ -26,12 +26,16 @@ internal static unsafe class OpenSslCardKey
     /// <summary>Signs a DigestInfo with the card; called synchronously from OpenSSL during the handshake.</summary>
     public delegate byte[] DigestInfoSigner(byte[] digestInfo);
 
+    /// <summary>Told why OpenSSL's request could not be served (the TLS stack only reports a generic failure).</summary>
+    public delegate void FailureReporter(SegurException failure);
+
     /// <summary>Creates the key.</summary>
     /// <param name="publicKey">The certificate's RSA public key.</param>
     /// <param name="signer">Computes the PKCS#1 v1.5 signature of a DigestInfo (the card).</param>
+    /// <param name="reportFailure">Told when a request is refused before reaching the card (RSA-PSS, raw RSA).</param>
     /// <returns>An <see cref="RSAOpenSsl"/> usable with <c>X509Certificate2.CopyWithPrivateKey</c>.</returns>
     /// <exception cref="SegurCardException">OpenSSL's RSA method API is not available (<see cref="CpsErrorCodes.TlsKeyUnavailable"/>).</exception>
-    public static RSA Create(RSAParameters publicKey, DigestInfoSigner signer)
+    public static RSA Create(RSAParameters publicKey, DigestInfoSigner signer, FailureReporter reportFailure)
     {
         var api = Api.Value;
         if (api.Error is { } error)
@@ -40,7 +44,7 @@ internal static unsafe class OpenSslCardKey
                 "The card key cannot be bound to OpenSSL here (libcrypto without the RSA_METHOD API); use CpsTlsRoute.Pkcs11Engine.", rawFault: error);
         }
 
-        var handle = GCHandle.Alloc(new Context(signer, publicKey.Modulus!.Length));
+        var handle = GCHandle.Alloc(new Context(signer, reportFailure, publicKey.Modulus!.Length));
         var rsa = IntPtr.Zero;
         var pkey = IntPtr.Zero;
         try
@@ -71,10 +75,12 @@ internal static unsafe class OpenSslCardKey
         }
     }
 
-    /// <summary>What the callback needs: the signer and the modulus size.</summary>
-    private sealed class Context(DigestInfoSigner signer, int size)
+    /// <summary>What the callback needs: the signer, the failure reporter and the modulus size.</summary>
+    private sealed class Context(DigestInfoSigner signer, FailureReporter reportFailure, int size)
     {
         public DigestInfoSigner Signer { get; } = signer;
+
+        public FailureReporter ReportFailure { get; } = reportFailure;
 
         public int Size { get; } = size;
     }
@@ -92,7 +98,11 @@ internal static unsafe class OpenSslCardKey
 
             if (padding != RsaPkcs1Padding)
             {
-                api.RaiseError("The card signs PKCS#1 v1.5 only: RSA-PSS and raw RSA are not possible with a CPS card key.");
+                const string Message = "The TLS stack asked the card for an RSA-PSS (or raw RSA) signature, which a CPS card cannot "
+                    + "make: offer TLS 1.2 without the RSA-PSS signature algorithms (SegurHttpHandlerFactory does; on .NET 8 see the "
+                    + "Segur.Cps README for the OpenSSL configuration).";
+                context.ReportFailure(new SegurCardException(CpsErrorCodes.SignatureFailed, Message));
+                api.RaiseError(Message);
                 return -1;
             }
 
