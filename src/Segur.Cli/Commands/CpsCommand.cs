@@ -5,7 +5,7 @@ using Segur.Cps.Serial;
 
 namespace Segur.Cli.Commands;
 
-/// <summary><c>segur cps readers|info|watch</c> (alias <c>segur card</c>) and <c>segur scan</c>.</summary>
+/// <summary><c>segur cps readers|info|watch|tls-check</c> (alias <c>segur card</c>) and <c>segur scan</c>.</summary>
 internal static class CpsCommand
 {
     /// <summary>Adds <c>cps</c> and <c>scan</c> to the root command.</summary>
@@ -24,7 +24,132 @@ internal static class CpsCommand
         command.Subcommands.Add(Readers(context));
         command.Subcommands.Add(Info(context));
         command.Subcommands.Add(Watch(context));
+        command.Subcommands.Add(TlsCheck(context));
         return command;
+    }
+
+    private static Command TlsCheck(CliContext context)
+    {
+        var url = new Argument<string>("url") { Description = "An https URL of a service requiring a client certificate." };
+        var reader = new Option<string?>("--reader") { Description = "The reader (default: the first reader holding a CPS card)." };
+        var trust = new Option<string>("--trust") { Description = "Server trust anchors: production or test (IGC-Santé).", DefaultValueFactory = _ => "production" };
+        var ca = new Option<FileInfo?>("--ca") { Description = "A PEM file of CA certificates to trust instead: roots and intermediates (a local test server)." };
+        var noRevocation = new Option<bool>("--no-revocation") { Description = "Do not check the server certificate's revocation (test CAs without CRL)." };
+        var pinEnv = new Option<string>("--pin-env") { Description = "Environment variable holding the PIN (else it is asked on the terminal).", DefaultValueFactory = _ => "SEGUR_CPS_PIN" };
+        var command = new Command("tls-check", "GET the URL with mutual TLS signed by the CPS card (Linux: through the SDK; Windows/macOS: the CPS middleware's certificate).");
+        command.Arguments.Add(url);
+        command.Options.Add(reader);
+        command.Options.Add(trust);
+        command.Options.Add(ca);
+        command.Options.Add(noRevocation);
+        command.Options.Add(pinEnv);
+        command.SetAction(async (parse, cancellationToken) => await context.RunAsync("segur cps tls-check", async () =>
+        {
+            var text = parse.GetValue(url)!;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new ArgumentException($"The URL must be an absolute https URL, not '{text}'.");
+            }
+
+            var anchors = ResolveTrust(parse.GetValue(trust)!, parse.GetValue(ca));
+            using var card = CpsCard.Connect(parse.GetValue(reader));
+            var variable = parse.GetValue(pinEnv)!;
+            using var credential = new CpsCredentialSource(card, _ => ValueTask.FromResult(ReadPin(variable)));
+            var certificate = await credential.GetTlsClientCertificateAsync(cancellationToken).ConfigureAwait(false);
+            var handler = await Segur.Security.SegurHttpHandlerFactory.CreateAsync(new Segur.Security.SegurHttpHandlerOptions
+            {
+                ClientCredential = credential,
+                ServerTrust = anchors,
+                Validation = new Segur.Security.CertificateValidationOptions
+                {
+                    Revocation = parse.GetValue(noRevocation) ? Segur.Security.RevocationPolicy.NoCheck : Segur.Security.RevocationPolicy.Online,
+                    TimeProvider = context.Time,
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            using var http = new HttpClient(handler);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.GetAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                var reason = credential.LastTlsSignatureFailure?.Message ?? ex.GetBaseException().Message;
+                return context.Fail($"segur cps tls-check: the TLS connection to {target.Authority} failed: {reason}");
+            }
+
+            using (response)
+            {
+                context.Write(parse, new
+                {
+                    url = target,
+                    status = (int)response.StatusCode,
+                    clientCertificate = new { subject = certificate.Subject, thumbprint = certificate.Thumbprint },
+                    signedByCard = OperatingSystem.IsLinux(),
+                }, o =>
+                {
+                    o.WriteLine($"Connected to {target.Authority} with the card's certificate {certificate.Subject}");
+                    o.WriteLine($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                });
+            }
+
+            return 0;
+        }, cancellationToken: cancellationToken).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Segur.Security.IgcSanteTrust ResolveTrust(string name, FileInfo? caFile)
+    {
+        if (caFile is not null)
+        {
+            var all = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            all.ImportFromPemFile(caFile.FullName);
+            // Self-signed certificates are the anchors, the others intermediate CAs the server may not send.
+            var roots = all.Where(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData)).ToList();
+            return roots.Count > 0
+                ? Segur.Security.IgcSanteTrust.Custom(caFile.Name, roots, all.Except(roots))
+                : throw new ArgumentException($"--ca: no self-signed root certificate in {caFile.FullName}.");
+        }
+
+        return name.ToUpperInvariant() switch
+        {
+            "PRODUCTION" => Segur.Security.IgcSanteTrust.Production,
+            "TEST" => Segur.Security.IgcSanteTrust.Test,
+            _ => throw new ArgumentException($"--trust must be production or test, not '{name}'."),
+        };
+    }
+
+    /// <summary>The PIN from the environment variable, else typed on the terminal without echo; never logged.</summary>
+    private static char[] ReadPin(string variable)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnvironment)
+        {
+            return fromEnvironment.ToCharArray();
+        }
+
+        if (Console.IsInputRedirected)
+        {
+            throw new ArgumentException($"No PIN: set {variable} or run on a terminal.");
+        }
+
+        Console.Error.Write("PIN: ");
+        var pin = new List<char>();
+        for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
+        {
+            if (key.Key == ConsoleKey.Backspace && pin.Count > 0)
+            {
+                pin.RemoveAt(pin.Count - 1);
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                pin.Add(key.KeyChar);
+            }
+        }
+
+        Console.Error.WriteLine();
+        var result = pin.ToArray();
+        pin.Clear();
+        return result;
     }
 
     private static Command Readers(CliContext context)
