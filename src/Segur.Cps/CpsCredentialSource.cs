@@ -9,8 +9,9 @@ namespace Segur.Cps;
 /// An <see cref="ICredentialSource"/> backed by a CPS card: the authentication certificate and signatures made by
 /// the card's authentication key. The PIN is asked from <c>pinProvider</c> when the card needs it, used once and
 /// cleared; it is never stored. For TLS client authentication it also implements
-/// <see cref="ITlsClientCertificateSource"/> (used by <see cref="SegurHttpHandlerFactory"/>): the card's key reached
-/// through the CPS middleware (PKCS#11 on Linux, certificate store on Windows/macOS), see <see cref="CpsTlsOptions"/>.
+/// <see cref="ITlsClientCertificateSource"/> (used by <see cref="SegurHttpHandlerFactory"/>): on Linux the card signs
+/// the handshake through the SDK (or through a PKCS#11 module), on Windows/macOS the CPS middleware's certificate store
+/// entry is used; see <see cref="CpsTlsOptions"/>.
 /// </summary>
 public sealed class CpsCredentialSource : ICredentialSource, ITlsClientCertificateSource, IDisposable
 {
@@ -88,11 +89,17 @@ public sealed class CpsCredentialSource : ICredentialSource, ITlsClientCertifica
 
     /// <summary>Returns the card's authentication certificate bound to a key the TLS stack can use.</summary>
     /// <remarks>
-    /// <para>Linux: the key is opened through the OpenSSL engine <see cref="CpsTlsOptions.OpenSslEngine"/> with
-    /// <see cref="CpsTlsOptions.Pkcs11KeyUri"/>. When a PIN provider was given, the PIN is first checked by the card
-    /// itself (precise errors with tries left), then handed to the PKCS#11 login; it is not kept by the SDK, but it
-    /// passes through a managed string for the engine call. The key found must match the certificate read from the
-    /// card (<see cref="CpsErrorCodes.TlsKeyMismatch"/> otherwise).</para>
+    /// <para>Linux, <see cref="CpsTlsRoute.CardApdus"/> (default): when a PIN provider was given, the PIN is checked by
+    /// the card (precise errors with tries left); the certificate is returned with an OpenSSL key whose private
+    /// operation is this card's INTERNAL AUTHENTICATE, run synchronously on the handshake's thread. If the card lost
+    /// the PIN since, the provider is asked again from that thread: a provider that needs the thread doing the
+    /// handshake (a UI thread blocked in a synchronous handshake) would deadlock. See
+    /// <see cref="LastTlsSignatureFailure"/> after a failed handshake.</para>
+    /// <para>Linux, <see cref="CpsTlsRoute.Pkcs11Engine"/>: the key is opened through the OpenSSL engine
+    /// <see cref="CpsTlsOptions.OpenSslEngine"/> with <see cref="CpsTlsOptions.Pkcs11KeyUri"/>. When a PIN provider was
+    /// given, the PIN is first checked by the card itself, then handed to the PKCS#11 login; it is not kept by the SDK,
+    /// but it passes through a managed string for the engine call. The key found must match the certificate read from
+    /// the card (<see cref="CpsErrorCodes.TlsKeyMismatch"/> otherwise).</para>
     /// <para>Windows and macOS: the certificate with its key is taken from the <c>My</c> store, where the CPS
     /// middleware publishes it; the middleware asks the PIN itself.</para>
     /// </remarks>
