@@ -152,6 +152,34 @@ public sealed class CpsTlsCardKeyTests
     }
 
     [Fact]
+    public void CardKey_SourceDisposed_OpenSslReleasesTheCallbackContext()
+    {
+        var source = BindAndDispose();
+
+        for (var i = 0; i < 3 && source.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        // The RSA's finish callback freed the GCHandle that kept the signer (and so the source) alive.
+        Assert.False(source.IsAlive);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference BindAndDispose()
+    {
+        var card = new VirtualCpsCard();
+        using var cps = CpsCard.Open(card.CreateDirectReader());
+        var source = new CpsCredentialSource(cps, Pin);
+        var certificate = source.GetTlsClientCertificateAsync().AsTask().GetAwaiter().GetResult();
+        Assert.True(certificate.HasPrivateKey);
+        source.Dispose();
+        card.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return new WeakReference(source);
+    }
+
+    [Fact]
     public void CpsTlsOptions_UnknownRoute_Throws() =>
         Assert.Throws<ArgumentException>(() => new CpsTlsOptions { Route = (CpsTlsRoute)7 }.Validate());
 

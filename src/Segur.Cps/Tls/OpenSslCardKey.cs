@@ -119,30 +119,50 @@ internal static unsafe class OpenSslCardKey
         catch (Exception ex)
         {
             // Nothing may escape into OpenSSL: the reason goes to its error queue, the handshake fails.
-            Api.Value.RaiseError(ex is SegurException segur ? $"{segur.ErrorCode}: {segur.Message}" : ex.Message);
+            RaiseSafely(ex is SegurException segur ? $"{segur.ErrorCode}: {segur.Message}" : ex.Message);
             return -1;
+        }
+    }
+
+    /// <summary>Puts a reason on OpenSSL's error queue; never throws (it runs inside OpenSSL callbacks).</summary>
+    private static void RaiseSafely(string message)
+    {
+        try
+        {
+            Api.Value.RaiseError(message);
+        }
+        catch (Exception)
+        {
+            // The queue entry is only a help for the logs: losing it must not take the process down.
         }
     }
 
     [UnmanagedCallersOnly]
     private static int PrivateDecrypt(int length, byte* from, byte* to, IntPtr rsa, int padding)
     {
-        Api.Value.RaiseError("The card's authentication key only signs; it does not decrypt.");
+        RaiseSafely("The card's authentication key only signs; it does not decrypt.");
         return -1;
     }
 
     [UnmanagedCallersOnly]
     private static int Finish(IntPtr rsa)
     {
-        var api = Api.Value;
-        var context = api.GetContext(rsa);
-        if (context != IntPtr.Zero)
+        try
         {
-            GCHandle.FromIntPtr(context).Free();
-            api.SetContext(rsa, IntPtr.Zero);
-        }
+            var api = Api.Value;
+            var context = api.GetContext(rsa);
+            if (context != IntPtr.Zero)
+            {
+                GCHandle.FromIntPtr(context).Free();
+                api.SetContext(rsa, IntPtr.Zero);
+            }
 
-        return api.DefaultFinish(rsa);
+            return api.DefaultFinish(rsa);
+        }
+        catch (Exception)
+        {
+            return 0; // never throw into OpenSSL's RSA_free
+        }
     }
 
     /// <summary>The libcrypto functions (OpenSSL 3, or 1.1 on older systems), looked up once.</summary>
@@ -153,6 +173,7 @@ internal static unsafe class OpenSslCardKey
         private readonly delegate* unmanaged<IntPtr, int> _defaultFinish;
         private readonly delegate* unmanaged<IntPtr, IntPtr> _rsaNewMethod;
         private readonly delegate* unmanaged<IntPtr, IntPtr, int> _rsaSetMethod;
+        private readonly delegate* unmanaged<IntPtr, int, void> _rsaSetFlags;
         private readonly delegate* unmanaged<IntPtr, int, IntPtr, int> _rsaSetExData;
         private readonly delegate* unmanaged<IntPtr, int, IntPtr> _rsaGetExData;
         private readonly delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int> _rsaSet0Key;
@@ -195,6 +216,7 @@ internal static unsafe class OpenSslCardKey
                 _exIndex = ((delegate* unmanaged<int, long, IntPtr, IntPtr, IntPtr, IntPtr, int>)Get("CRYPTO_get_ex_new_index"))(ExIndexRsa, 0, 0, 0, 0, 0);
                 _rsaNewMethod = (delegate* unmanaged<IntPtr, IntPtr>)Get("RSA_new_method");
                 _rsaSetMethod = (delegate* unmanaged<IntPtr, IntPtr, int>)Get("RSA_set_method");
+                _rsaSetFlags = (delegate* unmanaged<IntPtr, int, void>)Get("RSA_set_flags");
                 _rsaSetExData = (delegate* unmanaged<IntPtr, int, IntPtr, int>)Get("RSA_set_ex_data");
                 _rsaGetExData = (delegate* unmanaged<IntPtr, int, IntPtr>)Get("RSA_get_ex_data");
                 _rsaSet0Key = (delegate* unmanaged<IntPtr, IntPtr, IntPtr, IntPtr, int>)Get("RSA_set0_key");
@@ -252,6 +274,9 @@ internal static unsafe class OpenSslCardKey
                 throw Failure("RSA_set_method");
             }
 
+            // RSA_set_method does not copy the method's flags to the key: mark the private key as external here too.
+            _rsaSetFlags(rsa, RsaFlagExternalKey);
+
             return rsa;
         }
 
@@ -281,7 +306,8 @@ internal static unsafe class OpenSslCardKey
 
         public int DefaultFinish(IntPtr rsa) => _defaultFinish is null ? 1 : _defaultFinish(rsa);
 
-        /// <summary>Puts <paramref name="message"/> on OpenSSL's error queue (shown in the handshake exception).</summary>
+        /// <summary>Puts <paramref name="message"/> on OpenSSL's error queue, for OpenSSL's own error reports (.NET's
+        /// handshake exception shows only the last entry, which is libssl's).</summary>
         public void RaiseError(string message)
         {
             if (_errNew is null)
