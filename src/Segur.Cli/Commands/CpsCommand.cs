@@ -102,13 +102,7 @@ internal static class CpsCommand
     {
         if (caFile is not null)
         {
-            var all = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-            all.ImportFromPemFile(caFile.FullName);
-            // Self-signed certificates are the anchors, the others intermediate CAs the server may not send.
-            var roots = all.Where(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData)).ToList();
-            return roots.Count > 0
-                ? Segur.Security.IgcSanteTrust.Custom(caFile.Name, roots, all.Except(roots))
-                : throw new ArgumentException($"--ca: no self-signed root certificate in {caFile.FullName}.");
+            return InsiCommand.LoadTrust(caFile);
         }
 
         return name.ToUpperInvariant() switch
