@@ -500,64 +500,39 @@ public sealed partial class CpsCard : IDisposable
 
     /// <summary>The one-byte value of a primitive BER-TLV <paramref name="tag"/> anywhere in <paramref name="data"/>
     /// (constructed tags such as <c>70</c>, <c>BF81 01</c>, <c>A0</c>, <c>A1</c> are walked into); null when absent or
-    /// when the data is not well-formed TLV.</summary>
+    /// when the data is not well-formed BER.</summary>
     internal static int? FindByteTag(ReadOnlySpan<byte> data, byte tag)
+    {
+        try
+        {
+            return FindByteTag(data, System.Formats.Asn1.Asn1Tag.Decode([tag], out _));
+        }
+        catch (System.Formats.Asn1.AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    private static int? FindByteTag(ReadOnlySpan<byte> data, System.Formats.Asn1.Asn1Tag target)
     {
         while (!data.IsEmpty)
         {
-            var first = data[0];
-            var tagLength = 1;
-            if ((first & 0x1F) == 0x1F)
+            var tag = System.Formats.Asn1.Asn1Tag.Decode(data, out _);
+            System.Formats.Asn1.AsnDecoder.ReadEncodedValue(data, System.Formats.Asn1.AsnEncodingRules.BER, out var offset, out var length, out var consumed);
+            var value = data.Slice(offset, length);
+            if (tag.IsConstructed)
             {
-                while (tagLength < data.Length && (data[tagLength] & 0x80) != 0)
-                {
-                    tagLength++;
-                }
-
-                tagLength++;
-            }
-
-            if (tagLength >= data.Length)
-            {
-                return null;
-            }
-
-            int length = data[tagLength], lengthBytes = 1;
-            if (length == 0x81 || length == 0x82)
-            {
-                lengthBytes = length - 0x7F;
-                if (tagLength + lengthBytes >= data.Length)
-                {
-                    return null;
-                }
-
-                length = length == 0x81 ? data[tagLength + 1] : (data[tagLength + 1] << 8) | data[tagLength + 2];
-            }
-            else if (length > 0x7F)
-            {
-                return null;
-            }
-
-            var start = tagLength + lengthBytes;
-            if (start + length > data.Length)
-            {
-                return null;
-            }
-
-            var value = data.Slice(start, length);
-            if ((first & 0x20) != 0)
-            {
-                if (FindByteTag(value, tag) is { } found)
+                if (FindByteTag(value, target) is { } found)
                 {
                     return found;
                 }
             }
-            else if (tagLength == 1 && first == tag && length == 1)
+            else if (tag == target && length == 1)
             {
                 return value[0];
             }
 
-            data = data[(start + length)..];
+            data = data[consumed..];
         }
 
         return null;
