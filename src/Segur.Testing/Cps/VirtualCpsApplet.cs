@@ -28,8 +28,9 @@ internal sealed class VirtualCpsApplet
 
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly byte[] _pinBlock;
-    private readonly RSA _authKey;
-    private readonly RSAParameters _authParameters;
+    private readonly int _authKeyBytes;
+    private readonly BigInteger _authModulus;
+    private readonly BigInteger _authPrivateExponent;
     private readonly RSA _signatureKey;
     private readonly int _maxTries;
     private readonly byte _pinReference;
@@ -51,8 +52,15 @@ internal sealed class VirtualCpsApplet
         _pinBlock = new byte[8];
         _pinBlock.AsSpan().Fill(0xFF);
         Encoding.ASCII.GetBytes(options.Pin).CopyTo(_pinBlock, 0);
-        _authKey = authCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The authentication certificate needs an RSA private key.", nameof(authCertificate));
-        _authParameters = _authKey.ExportParameters(includePrivateParameters: true);
+        using (var authKey = authCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The authentication certificate needs an RSA private key.", nameof(authCertificate)))
+        {
+            // INTERNAL AUTHENTICATE is the raw private operation on a block the card pads itself.
+            var parameters = authKey.ExportParameters(includePrivateParameters: true);
+            _authKeyBytes = parameters.Modulus!.Length;
+            _authModulus = new BigInteger(parameters.Modulus, isUnsigned: true, isBigEndian: true);
+            _authPrivateExponent = new BigInteger(parameters.D!, isUnsigned: true, isBigEndian: true);
+        }
+
         _signatureKey = signatureCertificate.GetRSAPrivateKey() ?? throw new ArgumentException("The signature certificate needs an RSA private key.", nameof(signatureCertificate));
 
         var number = Convert.FromHexString(options.CardNumber.PadLeft(8, '0'));
@@ -77,7 +85,7 @@ internal sealed class VirtualCpsApplet
                 ("Certificat de Signature CPS", [0x01], options.SignatureCertificatePath));
             byte[] authId = [0x01];
             _files[IasDf + "4402"] = VirtualPkcs15.PrivateKeyDirectory(authId,
-                new("CPS_PRIV_AUT", [0x02], (byte)(AuthenticationKey & 0x7F), false, _authKey.KeySize, IasDf),
+                new("CPS_PRIV_AUT", [0x02], (byte)(AuthenticationKey & 0x7F), false, _authKeyBytes * 8, IasDf),
                 new("CPS_PRIV_SIG", [0x01], (byte)(SignatureKey & 0x7F), true, _signatureKey.KeySize, IasDf));
             _files[IasDf + "4403"] = VirtualPkcs15.AuthenticationDirectory(authId, _pinReference, 4, _pinBlock.Length, 0xFF);
         }
@@ -384,8 +392,8 @@ internal sealed class VirtualCpsApplet
             // RSA key: size in bytes, then INTERNAL AUTHENTICATE (20) for the authentication key or PSO CDS (40) for
             // the signature key, after user authentication (SCB 1x: PIN through the SE).
             (0x90, 0xA0) => reference == (AuthenticationKey & 0x7F)
-                ? [0xA0, 0x0A, 0x80, 0x02, (byte)(_authKey.KeySize / 8 >> 8), (byte)(_authKey.KeySize / 8), 0xA1, 0x04, 0x8C, 0x02, 0x20, 0x12]
-                : [0xA0, 0x0A, 0x80, 0x02, (byte)(_signatureKey.KeySize / 8 >> 8), (byte)(_signatureKey.KeySize / 8), 0xA1, 0x04, 0x8C, 0x02, 0x40, 0x13],
+                ? KeyDocp(_authKeyBytes, 0x20, 0x12)
+                : KeyDocp(_signatureKey.KeySize / 8, 0x40, 0x13),
             _ => null,
         };
         if (content is null)
@@ -401,6 +409,11 @@ internal sealed class VirtualCpsApplet
         byte[] sdo = [0xBF, sdoClass, reference, (byte)content.Length, .. content];
         return Answer([0x70, (byte)sdo.Length, .. sdo], ne);
     }
+
+    /// <summary>An RSA key's DOCP: size in bytes (80), then the contact access rules (A1/8C): the access mode byte and
+    /// the one security condition byte it announces.</summary>
+    private static byte[] KeyDocp(int sizeBytes, byte accessMode, byte condition) =>
+        [0xA0, 0x0A, 0x80, 0x02, (byte)(sizeBytes >> 8), (byte)sizeBytes, 0xA1, 0x04, 0x8C, 0x02, accessMode, condition];
 
     private byte[] Verify(byte p2, byte[] data)
     {
@@ -504,7 +517,7 @@ internal sealed class VirtualCpsApplet
 
         // The card pads the data (a DigestInfo for TLS 1.2 and XML signatures) with PKCS#1 v1.5 type 1 and applies the
         // raw RSA private operation, as CPS3 cards do: the host chooses the hash.
-        var k = _authParameters.Modulus!.Length;
+        var k = _authKeyBytes;
         if (data.Length == 0 || data.Length > k - 11)
         {
             return Sw(0x6700);
@@ -515,10 +528,8 @@ internal sealed class VirtualCpsApplet
         block.AsSpan(2, k - 3 - data.Length).Fill(0xFF);
         data.CopyTo(block, k - data.Length);
         var m = new BigInteger(block, isUnsigned: true, isBigEndian: true);
-        var n = new BigInteger(_authParameters.Modulus, isUnsigned: true, isBigEndian: true);
-        var d = new BigInteger(_authParameters.D!, isUnsigned: true, isBigEndian: true);
         var signature = new byte[k];
-        var s = BigInteger.ModPow(m, d, n).ToByteArray(isUnsigned: true, isBigEndian: true);
+        var s = BigInteger.ModPow(m, _authPrivateExponent, _authModulus).ToByteArray(isUnsigned: true, isBigEndian: true);
         s.CopyTo(signature, k - s.Length);
         AuthenticationSignatures++;
         return Answer(signature, ne);
