@@ -69,25 +69,18 @@ internal sealed class DmpRegistration
         }
 
         configure(options);
-        var failures = options.Problems().ToList();
+        var required = new List<string>();
         if (options.TlsCredential is null)
         {
-            failures.Add("TlsCredential: required (the CPS card in DIRECTE mode, the ORG AUTH_CLI certificate in the indirect modes).");
+            required.Add("TlsCredential: required (the CPS card in DIRECTE mode, the ORG AUTH_CLI certificate in the indirect modes).");
         }
 
         if (options.VihfSigner is null)
         {
-            failures.Add("VihfSigner: required (the CPS card in DIRECTE mode, the ORG SIGN certificate in the indirect modes).");
+            required.Add("VihfSigner: required (the CPS card in DIRECTE mode, the ORG SIGN certificate in the indirect modes).");
         }
 
-        if (failures.Count > 0)
-        {
-            throw new SegurValidationException(CoreErrorCodes.OptionsInvalid, $"Segur.Dmp options are invalid: {string.Join("; ", failures)}")
-            {
-                Field = nameof(DmpClientOptions),
-            };
-        }
-
+        options.ThrowIfInvalid(required);
         return new DmpRegistration(options);
     }
 }

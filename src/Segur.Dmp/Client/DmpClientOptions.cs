@@ -148,9 +148,11 @@ public sealed class DmpClientOptions : SegurClientOptions, IValidatableObject
         return failures;
     }
 
-    internal void ThrowIfInvalid()
+    /// <summary>Throws <c>SGR-1601</c> listing every problem, with <paramref name="additional"/> ones (rules of the
+    /// caller, such as the DI registration's required credentials).</summary>
+    internal void ThrowIfInvalid(IEnumerable<string>? additional = null)
     {
-        var failures = Problems();
+        var failures = Problems().Concat(additional ?? []).ToList();
         if (failures.Count > 0)
         {
             throw new SegurValidationException(CoreErrorCodes.OptionsInvalid, $"{nameof(DmpClientOptions)} is invalid: {string.Join("; ", failures)}")
